@@ -1,0 +1,383 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from targets.models import Framework, Target
+
+
+class Status(models.TextChoices):
+    NOT_REPORTED = "not_reported", "Not yet reported"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    ON_HOLD = "on_hold", "On hold"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class Lead(models.TextChoices):
+    CBD = "CBD", "CBD Secretariat"
+    CMS = "CMS", "CMS Secretariat"
+    JOINT = "joint", "Joint"
+
+
+class SecretariatQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> "Secretariat":
+        return self.get(code=code)
+
+
+class Secretariat(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+
+    objects = SecretariatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class PlanQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str) -> "Plan":
+        return self.get(slug=slug)
+
+
+class Plan(models.Model):
+    """A joint work plan between secretariats, for a period of years."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=300)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+    secretariats = models.ManyToManyField(Secretariat, related_name="plans")
+    frameworks = models.ManyToManyField(
+        Framework, related_name="plans", help_text="The target sets the plan's rows pair."
+    )
+    footnote = models.TextField(blank=True, help_text="Notes printed with the plan.")
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="plan_period_not_reversed",
+                violation_error_message="The plan cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}-{self.end_year}"
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start_year <= day.year <= self.end_year
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> "Reference":
+        return self.get(code=code)
+
+
+class Reference(models.Model):
+    """A decision, resolution, body, process or meeting that activities cite."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "CBD COP decision"
+        RESOLUTION = "resolution", "CMS Resolution"
+        BODY = "body", "Body or partnership"
+        PROGRAMME = "programme", "Programme or process"
+        MEETING = "meeting", "Meeting"
+        CAMPAIGN = "campaign", "Awareness day"
+
+    code = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=120, help_text='How the plan cites it: "CBD COP decision XII/2".')
+    title = models.TextField(blank=True, help_text="Official title, where known.")
+    url = models.URLField(blank=True, max_length=300)
+    note = models.TextField(blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class PlanRowQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug: str, position: int) -> "PlanRow":
+        return self.get(plan__slug=plan_slug, position=position)
+
+    def with_targets(self) -> "PlanRowQuerySet":
+        return self.select_related("plan").prefetch_related(
+            models.Prefetch("targets", Target.objects.with_framework())
+        )
+
+
+class PlanRow(models.Model):
+    """One row of the plan's table: the targets it pairs and the activities under them."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="rows")
+    position = models.PositiveSmallIntegerField(help_text="Order of the row in the plan.")
+    targets = models.ManyToManyField(Target, through="RowTarget", related_name="rows")
+
+    objects = PlanRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = "plan row"
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="unique_row_position")]
+
+    def __str__(self) -> str:
+        labels = " / ".join(target.short_label for target in self.targets.all())
+        return f"Row {self.position}: {labels}" if labels else f"Row {self.position}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.plan.slug, self.position)
+
+    natural_key.dependencies = ["activities.plan"]
+
+
+class RowTarget(models.Model):
+    row = models.ForeignKey(PlanRow, on_delete=models.CASCADE)
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="row_links")
+
+    class Meta:
+        verbose_name = "target of the row"
+        verbose_name_plural = "targets of the row"
+        constraints = [models.UniqueConstraint(fields=["row", "target"], name="unique_row_target")]
+
+    def __str__(self) -> str:
+        return f"{self.row} - {self.target}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_slug: str, number: int) -> "Activity":
+        return self.get(plan__slug=plan_slug, number=number)
+
+    def cross_cutting(self) -> "ActivityQuerySet":
+        """Commitments from the plan's opening paragraphs, which stand under no row."""
+        return self.filter(rows__isnull=True)
+
+    def for_target(self, target: Target) -> "ActivityQuerySet":
+        return self.filter(targets=target)
+
+
+class Activity(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
+    number = models.PositiveSmallIntegerField(help_text="Order of the activity in the plan.")
+    title = models.CharField(max_length=200, help_text="A short title for lists.")
+    text = models.TextField(help_text="The activity as the plan words it.")
+    targets = models.ManyToManyField(Target, through="ActivityTarget", related_name="activities")
+    rows = models.ManyToManyField(PlanRow, through="RowActivity", related_name="activities", blank=True)
+    lead = models.CharField(max_length=10, choices=Lead.choices, default=Lead.JOINT)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="owned_activities",
+        help_text="Secretariat staff responsible for the activity.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
+    due_date = models.DateField(null=True, blank=True)
+    references = models.ManyToManyField(Reference, blank=True, related_name="activities")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_activity_number"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="activity_status_known",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lead__in=Lead.values),
+                name="activity_lead_known",
+                violation_error_message="Unknown lead.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.plan.slug, self.number)
+
+    natural_key.dependencies = ["activities.plan"]
+
+    def clean(self) -> None:
+        if self.due_date and self.plan_id and not self.plan.covers(self.due_date):
+            raise ValidationError(
+                {"due_date": f"The due date must fall within the plan period ({self.plan.period})."},
+                code="outside_plan_period",
+            )
+
+    def set_status(
+        self,
+        status: str,
+        *,
+        by,
+        note: str = "",
+        effective_on: datetime.date | None = None,
+        meeting: "Meeting | None" = None,
+    ) -> "StatusChange":
+        """Change the status and record the change in the history. Writes to the database."""
+        if status not in Status.values:
+            raise ValidationError(f"Unknown status {status!r}.", code="unknown_status")
+        with transaction.atomic():
+            change = StatusChange.objects.create(
+                activity=self,
+                old_status=self.status,
+                new_status=status,
+                changed_by=by,
+                effective_on=effective_on or timezone.localdate(),
+                note=note,
+                meeting=meeting,
+            )
+            self.status = status
+            self.save(update_fields=["status", "updated_at"])
+        return change
+
+    def status_on(self, day: datetime.date) -> str:
+        """The status in force on `day`, derived from the history. Hits the database."""
+        change = (
+            self.status_changes.filter(effective_on__lte=day)
+            .order_by("-effective_on", "-recorded_at", "-pk")
+            .first()
+        )
+        return change.new_status if change else Status.NOT_REPORTED
+
+
+class ActivityTarget(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE)
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="activity_links")
+
+    class Meta:
+        verbose_name = "target served"
+        verbose_name_plural = "targets served"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "target"],
+                name="unique_activity_target",
+                violation_error_message="The activity already serves this target.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} - {self.target}"
+
+
+class RowActivity(models.Model):
+    row = models.ForeignKey(PlanRow, on_delete=models.PROTECT, related_name="activity_links")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order of the activity within the row.")
+
+    class Meta:
+        ordering = ["row", "position"]
+        verbose_name = "row the activity stands under"
+        verbose_name_plural = "rows the activity stands under"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["row", "activity"],
+                name="unique_row_activity",
+                violation_error_message="The activity already stands under this row.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row} - {self.activity}"
+
+
+class StatusChange(models.Model):
+    """One change of an activity's status: the history from which past states derive."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="status_changes")
+    old_status = models.CharField(max_length=20, choices=Status.choices)
+    new_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    effective_on = models.DateField(help_text="The date the new status took effect.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        help_text="The meeting that agreed the change, if any.",
+    )
+
+    class Meta:
+        ordering = ["-effective_on", "-recorded_at", "-pk"]
+        get_latest_by = ["effective_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(old_status__in=Status.values) & models.Q(new_status__in=Status.values),
+                name="status_change_statuses_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.activity}: {self.get_old_status_display()} → "
+            f"{self.get_new_status_display()} ({self.effective_on:%d %b %Y})"
+        )
+
+
+class MeetingKind(models.TextChoices):
+    ANNUAL = "annual", "Annual coordination meeting"
+    TELECONFERENCE = "teleconference", "Teleconference"
+    OTHER = "other", "Other meeting"
+
+
+class Meeting(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.ANNUAL)
+    date = models.DateField()
+    place = models.CharField(
+        max_length=200, blank=True, help_text='Where it was held, or the medium ("video call").'
+    )
+    participants = models.TextField(blank=True, help_text="One participant per line.")
+    notes = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False, help_text="Public notes can be read by focal points.")
+    activities = models.ManyToManyField(
+        Activity, blank=True, related_name="meetings", verbose_name="activities discussed"
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=MeetingKind.values), name="meeting_kind_known")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.date:%d %B %Y}"

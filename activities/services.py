@@ -1,0 +1,90 @@
+from django.db import transaction
+
+from activities.models import (
+    Activity,
+    ActivityTarget,
+    Plan,
+    PlanRow,
+    Reference,
+    RowActivity,
+    RowTarget,
+    Secretariat,
+)
+from targets.models import Framework, Target
+from targets.services import upsert
+
+
+@transaction.atomic
+def load_plan(*, data: dict) -> Plan:
+    """Create or update a plan's wording, rows and targets from fixture data, by natural key.
+
+    Only what the document says is written: title, texts, rows, targets and references.
+    What the secretariats record later (status, owners, due dates, history) is left as it
+    is, so running it again on a live database changes nothing the users entered.
+    """
+    plan_data = data["plan"]
+    plan = upsert(
+        Plan,
+        lookup={"slug": plan_data["slug"]},
+        values={
+            "title": plan_data["title"],
+            "start_year": plan_data["start_year"],
+            "end_year": plan_data["end_year"],
+            "footnote": plan_data.get("footnote", ""),
+        },
+    )
+    plan.secretariats.set(
+        upsert(Secretariat, lookup={"code": s["code"]}, values={"name": s["name"]})
+        for s in plan_data["secretariats"]
+    )
+    plan.frameworks.set(Framework.objects.filter(slug__in=plan_data["frameworks"]))
+
+    references = {
+        ref["code"]: upsert(
+            Reference,
+            lookup={"code": ref["code"]},
+            values={key: ref.get(key) or "" for key in ("kind", "name", "title", "url", "note")},
+        )
+        for ref in data["references"]
+    }
+
+    activities = {}
+    for item in data["activities"]:
+        activity = upsert(
+            Activity,
+            lookup={"plan": plan, "number": item["number"]},
+            values={"title": item["title"], "text": item["text"]},
+            create_values={"lead": item["lead"]},
+        )
+        activity.references.set(references[code] for code in item["references"])
+        activities[item["number"]] = activity
+
+    targets = {(target.framework.slug, target.number): target for target in Target.objects.with_framework()}
+    served = {number: set() for number in activities}
+    for row_data in data["rows"]:
+        row, _ = PlanRow.objects.get_or_create(plan=plan, position=row_data["position"])
+        row_targets = [
+            targets[(slug, number)] for slug, numbers in row_data["targets"].items() for number in numbers
+        ]
+        _sync_links(RowTarget, {"row": row}, "target", row_targets)
+        for position, number in enumerate(row_data["activities"], 1):
+            upsert(
+                RowActivity,
+                lookup={"row": row, "activity": activities[number]},
+                values={"position": position},
+            )
+            served[number].update(row_targets)
+    for number, activity in activities.items():
+        _sync_links(ActivityTarget, {"activity": activity}, "target", served[number])
+    return plan
+
+
+def _sync_links(through, owner: dict, field: str, wanted) -> None:
+    """Make the links of `owner` in a through table exactly `wanted`, touching no others."""
+    wanted = {obj.pk: obj for obj in wanted}
+    existing = through.objects.filter(**owner)
+    existing.exclude(**{f"{field}__in": wanted}).delete()
+    present = set(existing.values_list(f"{field}_id", flat=True))
+    for pk, obj in wanted.items():
+        if pk not in present:
+            through.objects.create(**owner, **{field: obj})

@@ -1,0 +1,110 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str) -> "Framework":
+        return self.get(slug=slug)
+
+
+class Framework(models.Model):
+    """A strategic plan whose numbered targets a joint work plan serves."""
+
+    slug = models.SlugField(
+        unique=True, help_text='Stable identifier used in exports and URLs, e.g. "aichi".'
+    )
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=20, help_text='Used in short labels such as "CMS 5" or "Aichi 11".'
+    )
+    target_label = models.CharField(
+        max_length=60,
+        help_text='How a target is named in full, before its number: "Aichi Target".',
+    )
+    instrument = models.TextField(
+        blank=True, help_text="The decision or resolution that adopted the framework."
+    )
+    url = models.URLField(blank=True, max_length=300)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Frameworks are listed in this order.")
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class GoalQuerySet(models.QuerySet):
+    def get_by_natural_key(self, framework_slug: str, code: str) -> "Goal":
+        return self.get(framework__slug=framework_slug, code=code)
+
+
+class Goal(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="goals")
+    code = models.CharField(max_length=8, help_text='"A" to "E" for the Aichi goals.')
+    title = models.TextField(blank=True, help_text="Left empty where no source confirmed the official title.")
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["framework__position", "code"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_goal_code")]
+
+    def __str__(self) -> str:
+        return f"{self.framework.short_name} Goal {self.code}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.framework.slug, self.code)
+
+    natural_key.dependencies = ["targets.framework"]
+
+
+class TargetQuerySet(models.QuerySet):
+    def get_by_natural_key(self, framework_slug: str, number: int) -> "Target":
+        return self.get(framework__slug=framework_slug, number=number)
+
+    def in_framework(self, slug: str) -> "TargetQuerySet":
+        return self.filter(framework__slug=slug)
+
+    def with_framework(self) -> "TargetQuerySet":
+        return self.select_related("framework", "goal")
+
+
+class Target(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="targets")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="targets")
+    number = models.PositiveSmallIntegerField()
+    short_title = models.CharField(max_length=200, blank=True)
+    text = models.TextField(help_text="The official text, verbatim.")
+    note = models.TextField(blank=True, help_text="An official note that goes with the text.")
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["framework__position", "number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="unique_target_number")]
+
+    def __str__(self) -> str:
+        return f"{self.framework.target_label} {self.number}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.framework.slug, self.number)
+
+    natural_key.dependencies = ["targets.framework"]
+
+    @property
+    def short_label(self) -> str:
+        """ "CMS 5", "Aichi 11": for tables and tags."""
+        return f"{self.framework.short_name} {self.number}"
+
+    def clean(self) -> None:
+        if self.goal_id and self.framework_id and self.goal.framework_id != self.framework_id:
+            raise ValidationError(
+                {"goal": "The goal must belong to the target's framework."},
+                code="goal_in_other_framework",
+            )
