@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Prefetch
 
 from activities.models import (
@@ -40,6 +41,7 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "title", "code", "note"]
     prepopulated_fields = {"code": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class RowTargetInline(admin.TabularInline):

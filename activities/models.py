@@ -231,8 +231,12 @@ class Activity(models.Model):
     def clean(self) -> None:
         if self.due_date and self.plan_id and not self.plan.covers(self.due_date):
             raise ValidationError(
-                {"due_date": f"The due date must fall within the plan period ({self.plan.period})."},
-                code="outside_plan_period",
+                {
+                    "due_date": ValidationError(
+                        f"The due date must fall within the plan period ({self.plan.period}).",
+                        code="outside_plan_period",
+                    )
+                }
             )
 
     def set_status(

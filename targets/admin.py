@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from targets.models import Framework, Goal, Target
@@ -14,6 +15,7 @@ class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "target_label", "slug", "target_count"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [GoalInline]
 
     def get_queryset(self, request):

@@ -105,6 +105,10 @@ class Target(models.Model):
     def clean(self) -> None:
         if self.goal_id and self.framework_id and self.goal.framework_id != self.framework_id:
             raise ValidationError(
-                {"goal": "The goal must belong to the target's framework."},
-                code="goal_in_other_framework",
+                {
+                    "goal": ValidationError(
+                        "The goal must belong to the target's framework.",
+                        code="goal_in_other_framework",
+                    )
+                }
             )

@@ -13,6 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
@@ -45,6 +46,7 @@ class TargetFactory(factory.django.DjangoModelFactory):
 class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Plan
+        skip_postgeneration_save = True
         django_get_or_create = ["slug"]
 
     slug = factory.Sequence(lambda n: f"plan-{n}")
@@ -56,6 +58,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
 class PlanRowFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PlanRow
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(PlanFactory)
     position = factory.Sequence(lambda n: n + 1)
@@ -69,6 +72,7 @@ class PlanRowFactory(factory.django.DjangoModelFactory):
 class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Activity
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(PlanFactory)
     number = factory.Sequence(lambda n: n + 1000)
@@ -89,6 +93,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(PlanFactory)
     kind = MeetingKind.ANNUAL
