@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     # Nobody can sign in with a password nobody knows.
-    password = factory.PostGenerationMethodCall("set_unusable_password")
+    password = factory.django.Password(None)
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
