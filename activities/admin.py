@@ -113,12 +113,12 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "targets_served", "status", "lead", "updated_at"]
+    readonly_fields = ["updated_at", "version"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "lead", "plan", "targets__framework", "targets"]
     search_fields = ["title", "text"]
     ordering = ["plan", "number"]
     autocomplete_fields = ["owners", "references"]
-    readonly_fields = ["updated_at"]
     fieldsets = [
         (None, {"fields": ["plan", "number", "title", "text"]}),
         ("Tracking", {"fields": ["lead", "status", "owners", "due_date", "updated_at"]}),

@@ -3,9 +3,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from targets.models import Framework, Target
+
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class Status(models.TextChoices):
@@ -47,6 +51,10 @@ class Secretariat(models.Model):
 class PlanQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str) -> "Plan":
         return self.get(slug=slug)
+
+    def current(self) -> "Plan | None":
+        """The plan the pages show: the one that started last. Hits the database."""
+        return self.order_by("-start_year", "-pk").first()
 
 
 class Plan(models.Model):
@@ -181,6 +189,52 @@ class ActivityQuerySet(models.QuerySet):
     def for_target(self, target: Target) -> "ActivityQuerySet":
         return self.filter(targets=target)
 
+    def search(self, text: str) -> "ActivityQuerySet":
+        """Activities whose title or text contains every word of `text`."""
+        query = models.Q()
+        for word in text.split():
+            query &= models.Q(title__icontains=word) | models.Q(text__icontains=word)
+        return self.filter(query)
+
+    def with_sort_keys(self) -> "ActivityQuerySet":
+        """Annotate what the list sorts by: first target of each framework, status order."""
+        return self.annotate(
+            first_cms_target=models.Min(
+                "targets__number",
+                filter=models.Q(targets__framework__slug="cms"),
+            ),
+            first_aichi_target=models.Min(
+                "targets__number",
+                filter=models.Q(targets__framework__slug="aichi"),
+            ),
+            # Activities never updated sort as the oldest, on every database.
+            update_order=Coalesce("updated_at", models.Value(NEVER)),
+            status_order=models.Case(
+                *(models.When(status=value, then=index) for index, value in enumerate(Status.values)),
+                output_field=models.IntegerField(),
+            ),
+        )
+
+    def for_list(self) -> "ActivityQuerySet":
+        return self.select_related("plan").prefetch_related(
+            models.Prefetch("targets", Target.objects.with_framework()),
+            "owners",
+        )
+
+    def for_detail(self) -> "ActivityQuerySet":
+        return self.select_related("plan").prefetch_related(
+            models.Prefetch("targets", Target.objects.with_framework()),
+            models.Prefetch(
+                "rows",
+                PlanRow.objects.order_by("position").prefetch_related(
+                    models.Prefetch("targets", Target.objects.with_framework())
+                ),
+            ),
+            "owners",
+            "references",
+            models.Prefetch("status_changes", StatusChange.objects.select_related("changed_by", "meeting")),
+        )
+
 
 class Activity(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
@@ -199,13 +253,19 @@ class Activity(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
     due_date = models.DateField(null=True, blank=True)
     references = models.ManyToManyField(Reference, blank=True, related_name="activities")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the status or owners last changed."
+    )
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised by every tracked change, so a stale edit is detected."
+    )
 
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]
         verbose_name_plural = "activities"
+        permissions = [("update_progress", "Can update an activity's status and owners")]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_activity_number"),
             models.CheckConstraint(
@@ -222,6 +282,9 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
 
     def natural_key(self) -> tuple[str, int]:
         return (self.plan.slug, self.number)
@@ -247,14 +310,21 @@ class Activity(models.Model):
         note: str = "",
         effective_on: datetime.date | None = None,
         meeting: "Meeting | None" = None,
+        expected_version: int | None = None,
     ) -> "StatusChange":
-        """Change the status and record the change in the history. Writes to the database."""
+        """Change the status and record the change in the history. Writes to the database.
+
+        With `expected_version`, the change is refused with `StaleEdit` if anyone changed
+        the activity since that version was read.
+        """
         if status not in Status.values:
             raise ValidationError(f"Unknown status {status!r}.", code="unknown_status")
         with transaction.atomic():
+            old_status = self.bump_version(expected_version)
+            Activity.objects.filter(pk=self.pk).update(status=status)
             change = StatusChange.objects.create(
                 activity=self,
-                old_status=self.status,
+                old_status=old_status,
                 new_status=status,
                 changed_by=by,
                 effective_on=effective_on or timezone.localdate(),
@@ -262,8 +332,23 @@ class Activity(models.Model):
                 meeting=meeting,
             )
             self.status = status
-            self.save(update_fields=["status", "updated_at"])
         return change
+
+    def bump_version(self, expected_version: int | None = None) -> str:
+        """Claim the next version in one conditional UPDATE; return the status it replaces.
+
+        Raises `StaleEdit` if the activity is no longer at `expected_version` (or at the
+        version this instance was loaded with, when none is given). Call inside a transaction.
+        """
+        expected = self.version if expected_version is None else expected_version
+        claimed = Activity.objects.filter(pk=self.pk, version=expected).update(
+            version=models.F("version") + 1, updated_at=timezone.now()
+        )
+        if not claimed:
+            raise StaleEdit(self)
+        self.version = expected + 1
+        # The row is ours until the transaction ends, so this is the status we replace.
+        return Activity.objects.filter(pk=self.pk).values_list("status", flat=True).get()
 
     def status_on(self, day: datetime.date) -> str:
         """The status in force on `day`, derived from the history. Hits the database."""
@@ -273,6 +358,14 @@ class Activity(models.Model):
             .first()
         )
         return change.new_status if change else Status.NOT_REPORTED
+
+
+class StaleEdit(Exception):
+    """Someone else changed the activity since the editor read it."""
+
+    def __init__(self, activity: "Activity"):
+        self.activity = activity
+        super().__init__(f"{activity} was changed by someone else.")
 
 
 class ActivityTarget(models.Model):
@@ -363,6 +456,21 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", "Other meeting"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Every meeting for secretariat staff, public ones for focal points, none otherwise."""
+        if user.has_perm("activities.view_all_meetings"):
+            return self
+        if user.has_perm("activities.view_meeting"):
+            return self.filter(is_public=True)
+        return self.none()
+
+    def for_detail(self) -> "MeetingQuerySet":
+        return self.select_related("plan").prefetch_related(
+            models.Prefetch("activities", Activity.objects.order_by("number"))
+        )
+
+
 class Meeting(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.ANNUAL)
@@ -377,11 +485,21 @@ class Meeting(models.Model):
         Activity, blank=True, related_name="meetings", verbose_name="activities discussed"
     )
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-pk"]
+        permissions = [("view_all_meetings", "Can read every meeting and its notes")]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=MeetingKind.values), name="meeting_kind_known")
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.date:%d %B %Y}"
+        return f"{self.get_kind_display()}, {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:meeting-detail", args=[self.pk])
+
+    @property
+    def participant_list(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]

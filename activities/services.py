@@ -88,3 +88,30 @@ def _sync_links(through, owner: dict, field: str, wanted) -> None:
     for pk, obj in wanted.items():
         if pk not in present:
             through.objects.create(**owner, **{field: obj})
+
+
+def update_progress(
+    *,
+    activity: Activity,
+    by,
+    expected_version: int,
+    status: str,
+    note: str = "",
+    effective_on=None,
+    owners=None,
+) -> Activity:
+    """Apply a status update and owner change from the activity page, in one transaction.
+
+    Raises `StaleEdit` (and changes nothing) if anyone changed the activity since
+    `expected_version`. A status change or a note becomes a history record.
+    """
+    with transaction.atomic():
+        if status != activity.status or note:
+            activity.set_status(
+                status, by=by, note=note, effective_on=effective_on, expected_version=expected_version
+            )
+        else:
+            activity.bump_version(expected_version)
+        if owners is not None:
+            activity.owners.set(owners)
+    return activity

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -91,6 +92,9 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework.target_label} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("target-detail", kwargs={"framework": self.framework.slug, "number": self.number})
 
     def natural_key(self) -> tuple[str, int]:
         return (self.framework.slug, self.number)

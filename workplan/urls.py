@@ -1,10 +1,19 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from workplan import views
 
 admin.site.site_header = "CBD-CMS Joint Work Plan"
 admin.site.site_title = "Joint Work Plan admin"
 admin.site.index_title = "Edit the plan"
 
 urlpatterns = [
+    path("", include("activities.urls")),
+    path("targets/", views.target_list, name="target-list"),
+    path("targets/<slug:framework>/<int:number>/", views.target_detail, name="target-detail"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

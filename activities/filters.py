@@ -1,0 +1,80 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from activities.models import Activity, Lead, Status
+from targets.models import Target
+
+
+def target_choice_label(target: Target) -> str:
+    return f"{target.short_label} · {target.short_title}" if target.short_title else target.short_label
+
+
+class ActivityFilter(django_filters.FilterSet):
+    """The activity list's filters. Every value lives in the query string, so a view is a link."""
+
+    cms = django_filters.MultipleChoiceFilter(
+        label="Migratory Species Targets",
+        method="filter_targets",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    aichi = django_filters.MultipleChoiceFilter(
+        label="Aichi Targets",
+        method="filter_targets",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    lead = django_filters.ChoiceFilter(choices=Lead.choices, empty_label="Any lead")
+    owner = django_filters.ModelChoiceFilter(
+        field_name="owners",
+        queryset=get_user_model().objects.filter(owned_activities__isnull=False).distinct(),
+        empty_label="Anyone",
+        label="Owner",
+    )
+    q = django_filters.CharFilter(label="Words in the title or text", method="filter_text", max_length=200)
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        empty_label="Plan order",
+        fields=[
+            ("first_cms_target", "target"),
+            ("status_order", "status"),
+            ("update_order", "updated"),
+        ],
+        field_labels={
+            "target": "Target",
+            "-target": "Target (descending)",
+            "status": "Status",
+            "-status": "Status (descending)",
+            "updated": "Last update (oldest first)",
+            "-updated": "Last update (newest first)",
+        },
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["cms", "aichi", "status", "lead", "owner", "q"]
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = targets if targets is not None else Target.objects.with_framework()
+        for slug in ("cms", "aichi"):
+            self.filters[slug].extra["choices"] = [
+                (str(target.number), target_choice_label(target))
+                for target in targets
+                if target.framework.slug == slug
+            ]
+        self.filters["owner"].field.label_from_instance = lambda user: user.get_full_name() or user.username
+
+    def filter_targets(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(targets__framework__slug=name, targets__number__in=value).distinct()
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # Ties, and no sort at all, keep the plan's own order.
+        return queryset.order_by(*queryset.query.order_by, "plan", "number")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from activities import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("activities/<int:pk>/", views.activity_detail, name="detail"),
+    path("activities/<int:pk>/progress/", views.activity_update_progress, name="update-progress"),
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/new/", views.meeting_create, name="meeting-create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+]

@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+SECTIONS = {
+    "list": "activities",
+    "detail": "activities",
+    "update-progress": "activities",
+    "meeting-list": "meetings",
+    "meeting-detail": "meetings",
+    "meeting-create": "meetings",
+    "meeting-edit": "meetings",
+    "target-list": "targets",
+    "target-detail": "targets",
+    "coverage": "coverage",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context) -> str:
+    """Which navigation item the current page belongs to."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return SECTIONS.get(match.url_name, "") if match else ""
