@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from activities.models import Plan
@@ -26,3 +27,35 @@ def signed_in_user(client, db):
     user = UserFactory(username="someone")
     client.force_login(user)
     return user
+
+
+def member_of(group_name: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def focal_point(db):
+    return member_of("Focal points", "focal")
+
+
+@pytest.fixture
+def staff_member(db):
+    return member_of("Secretariat staff", "staff")
+
+
+@pytest.fixture
+def client_as(client, django_user_model):
+    """A test client signed in as the given role: None, "focal", "staff" or "admin"."""
+
+    def sign_in(role):
+        if role == "focal":
+            client.force_login(member_of("Focal points", "focal"))
+        elif role == "staff":
+            client.force_login(member_of("Secretariat staff", "staff"))
+        elif role == "admin":
+            client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", None))
+        return client
+
+    return sign_in

@@ -75,13 +75,14 @@ def coverage(request):
                     cells[(row_target.pk, col_target.pk)][activity.pk] = activity
 
     rows = PlanRow.objects.filter(plan=plan).prefetch_related(
-        "targets__framework", Prefetch("activities", Activity.objects.order_by("number"))
+        Prefetch("targets", Target.objects.with_framework()),
+        Prefetch("activities", Activity.objects.order_by("number")),
     )
     for row in rows:
         for activity in row.activities.all():
             place(activity, list(row.targets.all()))
     outside_rows = Activity.objects.filter(plan=plan, rows__isnull=True).prefetch_related(
-        "targets__framework"
+        Prefetch("targets", Target.objects.with_framework())
     )
     for activity in outside_rows:
         place(activity, list(activity.targets.all()))
