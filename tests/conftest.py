@@ -3,16 +3,31 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.conf import settings
+from django.test import override_settings
 
 from activities.models import Plan
 from tests.factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # Tests speak plain HTTP to the test client; hashing passwords slowly only costs time.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings(django_test_environment):
+    """Production settings, but plain HTTP, fast password hashing and unhashed static names.
+
+    Session-scoped, so it is in force before the live server starts (its static files
+    handler serves files by their source names).
+    """
+    with override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
 
 
 @pytest.fixture
