@@ -1,9 +1,9 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.conf import settings
 from django.test import override_settings
 
 from activities.models import Plan
