@@ -1,6 +1,8 @@
 import io
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -30,9 +32,16 @@ def _test_settings(django_test_environment):
         yield
 
 
+def ensure_roles():
+    """The groups that the migrations create, made again if a transactional test emptied the tables."""
+    if Group.objects.count() < 2:
+        import_module("activities.migrations.0002_roles").create_roles(django_apps, None)
+
+
 @pytest.fixture
 def plan(db) -> Plan:
     """The 2016-2018 plan, loaded from fixtures/ as `manage.py load_plan` loads it."""
+    ensure_roles()
     call_command("load_plan", stdout=io.StringIO())
     return Plan.objects.get(slug="cbd-cms-2016-2018")
 
@@ -45,6 +54,7 @@ def signed_in_user(client, db):
 
 
 def member_of(group_name: str, username: str):
+    ensure_roles()
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=group_name))
     return user

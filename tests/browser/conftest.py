@@ -4,15 +4,14 @@ import io
 import os
 import secrets
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from activities.models import Plan
+from tests.conftest import ensure_roles
 
 # Playwright's sync API runs an event loop; without this Django refuses ORM calls in the tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -59,7 +58,7 @@ def live_plan(transactional_db, live_server) -> Plan:
     A transactional test empties every table when it ends, the groups that the migrations
     created included, so the migration's own function makes them again.
     """
-    import_module("activities.migrations.0002_roles").create_roles(django_apps, None)
+    ensure_roles()
     call_command("load_plan", stdout=io.StringIO())
     return Plan.objects.get(slug="cbd-cms-2016-2018")
 

@@ -1,0 +1,74 @@
+"""Every page type, with the data each needs, for the accessibility, validity and screenshot checks."""
+
+import datetime
+
+from activities.models import Activity, Meeting, Status
+from tests.factories import UserFactory
+
+
+def seed_pages(plan) -> dict[str, str]:
+    """Give the pages something to show; return {page type: path}."""
+    activity = Activity.objects.get(plan=plan, number=14)
+    owner = UserFactory(username="owner", first_name="Amina", last_name="Diallo")
+    activity.owners.add(owner)
+    activity.set_status(
+        Status.IN_PROGRESS, by=owner, note="Joint statement drafted", effective_on=datetime.date(2017, 2, 1)
+    )
+    meeting = Meeting.objects.create(
+        plan=plan,
+        date=datetime.date(2017, 11, 28),
+        place="Bonn",
+        participants="Amina Diallo\nMaria Lopez",
+        notes="Reviewed the plan.\n\nAgreed next steps.",
+        is_public=True,
+    )
+    meeting.activities.set([activity])
+    return {
+        "activity-list": "/",
+        "activity-list-filtered": "/?aichi=11&aichi=12&sort=-updated",
+        "activity-list-invalid-filter": "/?aichi=99&status=bogus",
+        "activity": activity.get_absolute_url(),
+        "cross-cutting-activity": Activity.objects.get(plan=plan, number=1).get_absolute_url(),
+        "target-list": "/targets/",
+        "target": "/targets/aichi/11/",
+        "target-without-activities": "/targets/cms/3/",
+        "coverage": "/coverage/",
+        "meeting-list": "/meetings/",
+        "meeting": meeting.get_absolute_url(),
+        "meeting-form": "/meetings/new/",
+        "sign-in": "/accounts/login/",
+        "not-found": "/no-such-page/",
+    }
+
+
+# Which page types each role can reach (the others redirect to sign-in or are refused).
+PAGES_BY_ROLE = {
+    None: [
+        "activity-list",
+        "activity-list-filtered",
+        "activity-list-invalid-filter",
+        "activity",
+        "cross-cutting-activity",
+        "target-list",
+        "target",
+        "target-without-activities",
+        "coverage",
+        "sign-in",
+        "not-found",
+    ],
+    "Focal points": ["activity-list", "activity", "meeting-list", "meeting", "meeting-form"],
+    "Secretariat staff": [
+        "activity-list",
+        "activity-list-filtered",
+        "activity",
+        "cross-cutting-activity",
+        "target-list",
+        "target",
+        "coverage",
+        "meeting-list",
+        "meeting",
+        "meeting-form",
+        "not-found",
+    ],
+}
+ROLE_NAMES = {None: "signed-out", "Focal points": "focal-point", "Secretariat staff": "staff"}

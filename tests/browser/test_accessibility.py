@@ -1,0 +1,54 @@
+"""axe-core (WCAG 2.1 A and AA) on every page type, per role, at desktop and phone widths.
+
+Each page is also saved as a screenshot in test-artifacts/screenshots/.
+"""
+
+import pytest
+
+from tests.browser.conftest import AXE, DESKTOP, PHONE, require, screenshot, sign_in
+from tests.browser.pages import PAGES_BY_ROLE, ROLE_NAMES, seed_pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RUN_AXE = """async () => {
+  const rules = {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}};
+  const result = await axe.run(document, rules);
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("role", list(PAGES_BY_ROLE), ids=ROLE_NAMES.get)
+def test_every_page_has_no_serious_accessibility_violation(
+    live_server, live_plan, make_user, new_page, role, viewport
+):
+    require(AXE, "run `npm ci` (bin/test does it)")
+    paths = seed_pages(live_plan)
+    page = new_page(viewport=viewport)
+    if role:
+        _, password = make_user("member", role)
+        sign_in(page, live_server.url, "member", password)
+    width = "desktop" if viewport is DESKTOP else "phone"
+
+    found = {}
+    for name in PAGES_BY_ROLE[role]:
+        page.goto(live_server.url + paths[name])
+        screenshot(page, f"{name}-{ROLE_NAMES[role]}-{width}")
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        violations = page.evaluate(RUN_AXE)
+        if violations:
+            found[name] = violations
+
+    assert not found, found
+
+
+def test_the_accessibility_check_finds_a_violation_when_there_is_one(new_page):
+    require(AXE, "run `npm ci` (bin/test does it)")
+    page = new_page()
+    page.set_content('<!DOCTYPE html><html lang="en"><title>t</title><main><input type="text"></main></html>')
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+
+    assert [violation["id"] for violation in page.evaluate(RUN_AXE)] == ["label"]
