@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Prefetch
+from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import (
     Activity,
@@ -16,6 +17,7 @@ from activities.models import (
     StatusChange,
 )
 from targets.models import Target
+from targets.versioning import VersionedModelForm
 
 
 def target_labels(targets) -> str:
@@ -23,20 +25,20 @@ def target_labels(targets) -> str:
 
 
 @admin.register(Secretariat)
-class SecretariatAdmin(admin.ModelAdmin):
+class SecretariatAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "period", "slug"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["secretariats", "frameworks"]
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "title"]
     list_filter = ["kind"]
     search_fields = ["name", "title", "code", "note"]
@@ -62,7 +64,7 @@ class ActivitiesOfRowInline(RowActivityInline):
 
 
 @admin.register(PlanRow)
-class PlanRowAdmin(admin.ModelAdmin):
+class PlanRowAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "activity_count"]
     list_filter = ["plan", "targets__framework", "targets"]
     search_fields = ["targets__text", "activities__title"]
@@ -111,16 +113,17 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["number", "title", "targets_served", "status", "lead", "updated_at"]
-    readonly_fields = ["updated_at", "version"]
+    readonly_fields = ["updated_at"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "lead", "plan", "targets__framework", "targets"]
     search_fields = ["title", "text"]
     ordering = ["plan", "number"]
     autocomplete_fields = ["owners", "references"]
     fieldsets = [
-        (None, {"fields": ["plan", "number", "title", "text"]}),
+        (None, {"fields": ["plan", "number", "title", "text", "seen_version"]}),
         ("Tracking", {"fields": ["lead", "status", "owners", "due_date", "updated_at"]}),
         ("Cited", {"fields": ["references"]}),
     ]
@@ -169,7 +172,8 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["__str__", "kind", "date", "place", "is_public", "activity_count"]
     list_filter = ["kind", "is_public", "plan"]
     search_fields = ["place", "participants", "notes"]

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.models import Activity, Meeting, Status
+from targets.versioning import VersionedModelForm
 
 User = get_user_model()
 
@@ -82,7 +83,7 @@ class ProgressForm(forms.Form):
         return cleaned
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     class Meta:
         model = Meeting
         fields = ["kind", "date", "place", "participants", "notes", "is_public", "activities"]

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from targets.models import Framework, Target
 
@@ -37,6 +38,7 @@ class Secretariat(models.Model):
     name = models.CharField(max_length=200)
 
     objects = SecretariatQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -71,6 +73,7 @@ class Plan(models.Model):
     footnote = models.TextField(blank=True, help_text="Notes printed with the plan.")
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[secretariats, frameworks])
 
     class Meta:
         ordering = ["-start_year", "title"]
@@ -120,6 +123,7 @@ class Reference(models.Model):
     note = models.TextField(blank=True)
 
     objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -149,6 +153,7 @@ class PlanRow(models.Model):
     targets = models.ManyToManyField(Target, through="RowTarget", related_name="rows")
 
     objects = PlanRowQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "position"]
@@ -168,6 +173,8 @@ class PlanRow(models.Model):
 class RowTarget(models.Model):
     row = models.ForeignKey(PlanRow, on_delete=models.CASCADE)
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="row_links")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "target of the row"
@@ -261,6 +268,7 @@ class Activity(models.Model):
     )
 
     objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[owners, references])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -321,7 +329,9 @@ class Activity(models.Model):
             raise ValidationError(f"Unknown status {status!r}.", code="unknown_status")
         with transaction.atomic():
             old_status = self.bump_version(expected_version)
-            Activity.objects.filter(pk=self.pk).update(status=status)
+            self.status = status
+            # A plain save, so the change history records it (update() would bypass it).
+            self.save(update_fields=["status", "version", "updated_at"])
             change = StatusChange.objects.create(
                 activity=self,
                 old_status=old_status,
@@ -331,7 +341,6 @@ class Activity(models.Model):
                 note=note,
                 meeting=meeting,
             )
-            self.status = status
         return change
 
     def bump_version(self, expected_version: int | None = None) -> str:
@@ -341,12 +350,14 @@ class Activity(models.Model):
         version this instance was loaded with, when none is given). Call inside a transaction.
         """
         expected = self.version if expected_version is None else expected_version
+        now = timezone.now()
+        # The conditional UPDATE is the lock; the caller's save() then records the history.
         claimed = Activity.objects.filter(pk=self.pk, version=expected).update(
-            version=models.F("version") + 1, updated_at=timezone.now()
+            version=models.F("version") + 1, updated_at=now
         )
         if not claimed:
             raise StaleEdit(self)
-        self.version = expected + 1
+        self.version, self.updated_at = expected + 1, now
         # The row is ours until the transaction ends, so this is the status we replace.
         return Activity.objects.filter(pk=self.pk).values_list("status", flat=True).get()
 
@@ -372,6 +383,8 @@ class ActivityTarget(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE)
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="activity_links")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "target served"
         verbose_name_plural = "targets served"
@@ -391,6 +404,8 @@ class RowActivity(models.Model):
     row = models.ForeignKey(PlanRow, on_delete=models.PROTECT, related_name="activity_links")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order of the activity within the row.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["row", "position"]
@@ -481,11 +496,15 @@ class Meeting(models.Model):
     participants = models.TextField(blank=True, help_text="One participant per line.")
     notes = models.TextField(blank=True)
     is_public = models.BooleanField(default=False, help_text="Public notes can be read by focal points.")
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised by every change, so a stale edit is detected."
+    )
     activities = models.ManyToManyField(
         Activity, blank=True, related_name="meetings", verbose_name="activities discussed"
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[activities])
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -112,6 +112,7 @@ def update_progress(
             )
         else:
             activity.bump_version(expected_version)
+            activity.save(update_fields=["version", "updated_at"])
         if owners is not None:
             activity.owners.set(owners)
     return activity

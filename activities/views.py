@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from activities.audit import audit
 from activities.filters import ActivityFilter
 from activities.forms import MeetingForm, ProgressForm
 from activities.models import Activity, Meeting, MeetingKind, Plan, StaleEdit
@@ -109,6 +111,14 @@ def activity_update_progress(request, pk: int):
             },
             status=HTTPStatus.CONFLICT,
         )
+    audit(
+        "status_changed",
+        request,
+        activity=activity.pk,
+        old_status=form.initial["status"],
+        new_status=activity.status,
+        version=activity.version,
+    )
     messages.success(request, f"Saved: “{activity.title}” is now {activity.get_status_display().lower()}.")
     return redirect(activity)
 
@@ -172,10 +182,13 @@ def meeting_edit(request, pk: int):
     if not request.user.has_perm("activities.view_all_meetings") and not meeting.is_public:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, instance=meeting, plan=meeting.plan)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Saved the meeting: {meeting}.")
-        return redirect(meeting)
+    if request.method == "POST":
+        # One transaction: the version check locks the row until the save.
+        with transaction.atomic():
+            saved = form.is_valid() and form.save()
+        if saved:
+            messages.success(request, f"Saved the meeting: {meeting}.")
+            return redirect(meeting)
     return render(
         request,
         "activities/meeting_form.html",

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from targets.models import Framework, Goal, Target
+from targets.versioning import VersionedModelForm
 
 
 class GoalInline(admin.TabularInline):
@@ -11,7 +13,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "target_label", "slug", "target_count"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -27,7 +29,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "framework", "title"]
     list_filter = ["framework"]
     list_select_related = ["framework"]
@@ -35,7 +37,8 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["__str__", "framework", "goal", "short_title", "activity_count"]
     list_filter = ["framework", "goal"]
     search_fields = ["=number", "short_title", "text", "framework__short_name", "framework__target_label"]

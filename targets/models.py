@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -51,6 +52,7 @@ class Goal(models.Model):
     title = models.TextField(blank=True, help_text="Left empty where no source confirmed the official title.")
 
     objects = GoalQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework__position", "code"]
@@ -83,8 +85,12 @@ class Target(models.Model):
     short_title = models.CharField(max_length=200, blank=True)
     text = models.TextField(help_text="The official text, verbatim.")
     note = models.TextField(blank=True, help_text="An official note that goes with the text.")
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised by every change, so a stale edit is detected."
+    )
 
     objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework__position", "number"]

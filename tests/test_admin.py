@@ -97,6 +97,7 @@ def activity_form(activity, **changes):
         "lead": activity.lead,
         "status": activity.status,
         "due_date": "",
+        "seen_version": activity.version,
         "activitytarget_set-TOTAL_FORMS": 0,
         "activitytarget_set-INITIAL_FORMS": 0,
         "rowactivity_set-TOTAL_FORMS": 0,
@@ -209,6 +210,7 @@ def test_meeting_admin_records_the_activities_discussed(admin_client, plan):
             "place": "Bonn",
             "participants": "",
             "notes": "Reviewed progress.",
+            "seen_version": 0,
             "activities": [activity.pk for activity in activities],
         },
     )

@@ -2,9 +2,15 @@
 
 from collections import defaultdict
 
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from activities.audit import audit
 from activities.models import Activity, PlanRow, Status
 from activities.views import current_plan_or_404
 from targets.models import Framework, Target
@@ -111,3 +117,26 @@ def coverage(request):
             + [t for t in aichi if t.pk not in covered_cols],
         },
     )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when not. Says nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request, exception):
+    audit("request_refused", request, method=request.method, reason="permission")
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    audit("request_refused", request, method=request.method, reason="csrf")
+    return render(request, "403_csrf.html", status=403)

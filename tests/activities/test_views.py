@@ -353,6 +353,7 @@ def meeting_data(plan, **changes):
         "notes": "First paragraph.\n\nSecond <script>alert(1)</script> paragraph.",
         "is_public": "",
         "activities": [a.pk for a in Activity.objects.filter(plan=plan, number__in=[3, 14])],
+        "seen_version": 0,
     }
     data.update(changes)
     return data

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WorkplanConfig(AppConfig):
+    name = "workplan"
+
+    def ready(self):
+        from workplan import signals  # noqa: F401
