@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from activities.audit import audit
 from activities.filters import ActivityFilter
 from activities.forms import MeetingForm, ProgressForm
+from activities.history import activity_change_history
 from activities.models import Activity, Meeting, MeetingKind, Plan, StaleEdit
 from activities.services import update_progress
 from targets.models import Target
@@ -54,7 +55,9 @@ def activity_list(request):
 
 
 def _detail_context(request, activity: Activity, form=None) -> dict:
+    staff = request.user.has_perm("activities.update_progress")
     return {
+        "change_history": activity_change_history(activity) if staff else None,
         "activity": activity,
         "plan": activity.plan,
         "meetings": Meeting.objects.visible_to(request.user).filter(activities=activity).order_by("-date"),

@@ -36,8 +36,9 @@ def urls(plan):
         # prefetched targets and owners of the page
         "list": (reverse("activities:list") + "?aichi=11&aichi=12&sort=-updated", 10),
         # session, user, activity, its targets, rows and their targets, owners, references,
-        # history, meetings, owner choices for the form, permissions
-        "detail": (activity.get_absolute_url(), 14),
+        # status history, meetings, owner choices for the form, permissions; for staff the
+        # change history: records, their owners and citations, target links
+        "detail": (activity.get_absolute_url(), 18),
         # session, user, plan, frameworks, targets with counts
         "targets": (reverse("target-list"), 6),
         # session, user, plan, target, paired targets, activities with targets and owners
