@@ -13,6 +13,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.test.utils import override_settings
 
 FORMAT = "cbd-cms-workplan-backup"
 FORMAT_VERSION = 1
@@ -22,6 +23,15 @@ UNUSABLE_PASSWORD = "!"  # Django reads a password starting with "!" as "cannot 
 
 class BackupError(Exception):
     pass
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Keeps microseconds, which Django's encoder cuts to milliseconds."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
 
 
 def data_models() -> list[type]:
@@ -57,7 +67,7 @@ def write_backup(path: Path, *, with_passwords: bool = False) -> int:
         "objects": objects,
     }
     path.write_text(
-        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(document, cls=ExactJSONEncoder, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return len(objects)
 
@@ -82,7 +92,8 @@ def restore_backup(path: Path) -> int:
         )
     if any(model._default_manager.exists() for model in data_models() if model is not Group):
         raise BackupError("Restore needs an empty database: create a new one and run `manage.py migrate`.")
-    with transaction.atomic():
+    # The backup holds the history itself: restoring must not add records of its own.
+    with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         count = 0
         for obj in serializers.deserialize("python", document["objects"], handle_forward_references=True):
             obj.save()
