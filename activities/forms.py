@@ -43,7 +43,7 @@ class ProgressForm(forms.Form):
     owners = UserChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, activity: Activity, **kwargs):
         self.activity = activity

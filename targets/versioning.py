@@ -48,7 +48,9 @@ class VersionedModelForm(forms.ModelForm):
     """
 
     # Not called "version": Django refuses a form field named like a non-editable model field.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    seen_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
