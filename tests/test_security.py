@@ -190,9 +190,9 @@ def test_status_changes_and_refused_requests_are_logged_as_json(client, plan, ca
 
 
 def run_manage(*args, **env):
-    clean = {
-        key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
-    }
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which a deployment must not have.
+    unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {key: value for key, value in os.environ.items() if key not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
