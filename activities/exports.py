@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from activities.models import Activity, Plan, PlanRow
+from activities.models import Activity, Plan, PlanRow, Status
 from targets.models import Target
 
 # Keys that name each framework's target lists in the export; other frameworks get "<slug>_targets".
@@ -84,3 +84,47 @@ def plan_as_data(plan: Plan) -> dict:
             for activity in activities
         ],
     }
+
+
+# A spreadsheet treats a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = [
+    "Number",
+    "Title",
+    "Text",
+    "Migratory Species Targets",
+    "Aichi Targets",
+    "Status",
+    "Lead",
+    "Owners",
+    "Due date",
+    "Last update (UTC)",
+]
+
+
+def neutralise(value) -> str:
+    """The value as text that no spreadsheet runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def activity_rows(activities):
+    """COLUMNS for each activity, as the list page shows it (status as of its date)."""
+    labels = dict(Status.choices)
+    for activity in activities:
+        targets = activity.targets.all()
+        yield [
+            neutralise(value)
+            for value in (
+                activity.number,
+                activity.title,
+                activity.text,
+                ", ".join(str(t.number) for t in targets if t.framework.slug == "cms"),
+                ", ".join(str(t.number) for t in targets if t.framework.slug == "aichi"),
+                labels.get(getattr(activity, "status_shown", activity.status)),
+                activity.get_lead_display(),
+                ", ".join(owner.get_full_name() or owner.get_username() for owner in activity.owners.all()),
+                activity.due_date.isoformat() if activity.due_date else "",
+                activity.updated_at.strftime("%Y-%m-%d %H:%M") if activity.updated_at else "",
+            )
+        ]

@@ -23,7 +23,15 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_targets",
         widget=forms.CheckboxSelectMultiple,
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    as_of = django_filters.DateFilter(
+        label="Status as of",
+        method="filter_nothing",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Show each activity's status on this date, from its history.",
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="status_shown", choices=Status.choices, empty_label="Any status"
+    )
     lead = django_filters.ChoiceFilter(choices=Lead.choices, empty_label="Any lead")
     owner = django_filters.ModelChoiceFilter(
         field_name="owners",
@@ -52,7 +60,7 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["cms", "aichi", "status", "lead", "owner", "q"]
+        fields = ["cms", "aichi", "status", "lead", "owner", "q", "as_of"]
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +80,13 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied first, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        as_of = self.form.cleaned_data.get("as_of")
+        return super().filter_queryset(queryset.with_status_on(as_of).with_status_order())
 
     @property
     def qs(self):

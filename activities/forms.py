@@ -109,3 +109,28 @@ class MeetingForm(VersionedModelForm):
         if day.year < 1990 or day > timezone.localdate() + datetime.timedelta(days=3 * 365):
             raise ValidationError("Enter the date the meeting was, or will be, held.", code="implausible")
         return day
+
+
+class ReviewRowForm(forms.Form):
+    """One activity's row in a meeting review."""
+
+    agreed_status = forms.ChoiceField(choices=Status.choices, label="Agreed status")
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    next_step = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+
+def review_forms(meeting, data=None) -> list[tuple[Activity, ReviewRowForm]]:
+    """A form for every activity of the meeting's plan, filled from the review so far."""
+    items = {item.activity_id: item for item in meeting.review_items.all()}
+    rows = []
+    for activity in Activity.objects.filter(plan=meeting.plan).order_by("number"):
+        item = items.get(activity.pk)
+        initial = {
+            "agreed_status": item.agreed_status if item else activity.status,
+            "note": item.note if item else "",
+            "next_step": item.next_step if item else "",
+            "version": activity.version,
+        }
+        rows.append((activity, ReviewRowForm(data, prefix=f"a{activity.pk}", initial=initial)))
+    return rows

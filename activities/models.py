@@ -216,11 +216,27 @@ class ActivityQuerySet(models.QuerySet):
             ),
             # Activities never updated sort as the oldest, on every database.
             update_order=Coalesce("updated_at", models.Value(NEVER)),
-            status_order=models.Case(
-                *(models.When(status=value, then=index) for index, value in enumerate(Status.values)),
-                output_field=models.IntegerField(),
-            ),
         )
+
+    def with_status_order(self) -> "ActivityQuerySet":
+        """Annotate `status_order` (the order of the status list) of `status_shown`."""
+        return self.annotate(
+            status_order=models.Case(
+                *(models.When(status_shown=value, then=index) for index, value in enumerate(Status.values)),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def with_status_on(self, day: datetime.date | None, name: str = "status_shown") -> "ActivityQuerySet":
+        """Annotate `name`: the status in force on `day` (the current one when None), from the history."""
+        if day is None:
+            return self.annotate(**{name: models.F("status")})
+        latest = (
+            StatusChange.objects.filter(activity=models.OuterRef("pk"), effective_on__lte=day)
+            .order_by("-effective_on", "-recorded_at", "-pk")
+            .values("new_status")[:1]
+        )
+        return self.annotate(**{name: Coalesce(models.Subquery(latest), models.Value(Status.NOT_REPORTED))})
 
     def for_list(self) -> "ActivityQuerySet":
         return self.select_related("plan").prefetch_related(
@@ -482,7 +498,14 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_detail(self) -> "MeetingQuerySet":
         return self.select_related("plan").prefetch_related(
-            models.Prefetch("activities", Activity.objects.order_by("number"))
+            models.Prefetch("activities", Activity.objects.order_by("number")),
+            models.Prefetch(
+                "review_items", ReviewItem.objects.select_related("activity").order_by("activity__number")
+            ),
+            models.Prefetch(
+                "status_changes",
+                StatusChange.objects.select_related("activity", "changed_by").order_by("activity__number"),
+            ),
         )
 
 
@@ -522,3 +545,27 @@ class Meeting(models.Model):
     @property
     def participant_list(self) -> list[str]:
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+
+class ReviewItem(models.Model):
+    """One row of an annual coordination meeting's review: what it agreed for one activity."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="review_items")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="review_items")
+    agreed_status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True)
+    next_step = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "activity__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "activity"], name="unique_review_item"),
+            models.CheckConstraint(
+                condition=models.Q(agreed_status__in=Status.values), name="review_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.activity}"

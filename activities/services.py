@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils import timezone
 
 from activities.models import (
     Activity,
@@ -6,9 +7,11 @@ from activities.models import (
     Plan,
     PlanRow,
     Reference,
+    ReviewItem,
     RowActivity,
     RowTarget,
     Secretariat,
+    StaleEdit,
 )
 from targets.models import Framework, Target
 from targets.services import upsert
@@ -116,3 +119,35 @@ def update_progress(
         if owners is not None:
             activity.owners.set(owners)
     return activity
+
+
+def apply_review(*, meeting, by, rows) -> list:
+    """Save a meeting's review and apply the agreed statuses, all or nothing.
+
+    `rows` are (activity, cleaned data) pairs. A status that differs from the activity's
+    becomes a history record attributed to the meeting, taking effect on its date. Raises
+    `StaleEdit` (and saves nothing) if anyone changed one of the activities since the review
+    was opened. Returns the status changes made.
+    """
+    changes = []
+    with transaction.atomic():
+        for activity, data in rows:
+            upsert(
+                ReviewItem,
+                lookup={"meeting": meeting, "activity": activity},
+                values={key: data[key] for key in ("agreed_status", "note", "next_step")},
+            )
+            if data["agreed_status"] != activity.status:
+                changes.append(
+                    activity.set_status(
+                        data["agreed_status"],
+                        by=by,
+                        note=data["note"],
+                        effective_on=min(meeting.date, timezone.localdate()),
+                        meeting=meeting,
+                        expected_version=data["version"],
+                    )
+                )
+            elif activity.version != data["version"]:
+                raise StaleEdit(activity)
+    return changes

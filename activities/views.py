@@ -5,16 +5,19 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from activities.audit import audit
+from activities.downloads import csv_response, xlsx_response
+from activities.exports import COLUMNS, activity_rows
 from activities.filters import ActivityFilter
-from activities.forms import MeetingForm, ProgressForm
+from activities.forms import MeetingForm, ProgressForm, review_forms
 from activities.history import activity_change_history
 from activities.models import Activity, Meeting, MeetingKind, Plan, StaleEdit
-from activities.services import update_progress
+from activities.services import apply_review, update_progress
 from targets.models import Target
 
 PAGE_SIZE = 25
@@ -27,8 +30,8 @@ def current_plan_or_404() -> Plan:
     return plan
 
 
-def activity_list(request):
-    plan = current_plan_or_404()
+def _filtered(request, plan: Plan):
+    """The list's filter set over the plan's activities, whether it is valid, and its results."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
     filterset = ActivityFilter(
         request.GET or None,
@@ -36,7 +39,12 @@ def activity_list(request):
         targets=targets,
     )
     valid = filterset.is_valid() if filterset.is_bound else True
-    activities = filterset.qs if valid else Activity.objects.none()
+    return filterset, valid, (filterset.qs if valid else Activity.objects.none())
+
+
+def activity_list(request):
+    plan = current_plan_or_404()
+    filterset, valid, activities = _filtered(request, plan)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -48,10 +56,27 @@ def activity_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "filtered": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
+            "filtered": any(
+                request.GET.get(name) for name in filterset.filters if name not in ("sort", "as_of")
+            ),
         },
         status=HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST,
     )
+
+
+@require_GET
+def activity_export(request, fmt: str):
+    """The list page's activities, with the same filters, as CSV or XLSX."""
+    plan = current_plan_or_404()
+    filterset, valid, activities = _filtered(request, plan)
+    if not valid:
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+        return HttpResponseBadRequest(
+            f"These filters could not be used: {problems}", content_type="text/plain"
+        )
+    name = f"activities-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    rows = activity_rows(activities.iterator(chunk_size=500))
+    return (csv_response if fmt == "csv" else xlsx_response)(name, COLUMNS, rows)
 
 
 def _detail_context(request, activity: Activity, form=None) -> dict:
@@ -198,3 +223,55 @@ def meeting_edit(request, pk: int):
         {"form": form, "plan": meeting.plan, "meeting": meeting},
         status=HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK,
     )
+
+
+@login_required
+@permission_required(["activities.change_meeting", "activities.update_progress"], raise_exception=True)
+def meeting_review(request, pk: int):
+    """The review of an annual coordination meeting: an agreed status for every activity."""
+    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
+    if meeting.kind != MeetingKind.ANNUAL:
+        messages.error(request, "Only an annual coordination meeting carries a review.")
+        return redirect(meeting)
+    rows = review_forms(meeting, request.POST if request.method == "POST" else None)
+    status = HTTPStatus.OK
+    conflict = None
+    if request.method == "POST":
+        if all(form.is_valid() for _, form in rows):
+            try:
+                changes = apply_review(
+                    meeting=meeting,
+                    by=request.user,
+                    rows=[(activity, form.cleaned_data) for activity, form in rows],
+                )
+            except StaleEdit as stale:
+                conflict, status = stale.activity, HTTPStatus.CONFLICT
+                rows = review_forms(meeting, _with_current_versions(request.POST, meeting))
+            else:
+                for change in changes:
+                    audit(
+                        "status_changed",
+                        request,
+                        activity=change.activity_id,
+                        old_status=change.old_status,
+                        new_status=change.new_status,
+                        meeting=meeting.pk,
+                    )
+                messages.success(request, f"Saved the review: {len(changes)} status change(s) applied.")
+                return redirect(meeting)
+        else:
+            status = HTTPStatus.BAD_REQUEST
+    return render(
+        request,
+        "activities/meeting_review.html",
+        {"meeting": meeting, "plan": meeting.plan, "rows": rows, "conflict": conflict},
+        status=status,
+    )
+
+
+def _with_current_versions(data, meeting):
+    """The posted review, against the versions the activities have now."""
+    data = data.copy()
+    for activity in Activity.objects.filter(plan=meeting.plan):
+        data[f"a{activity.pk}-version"] = activity.version
+    return data

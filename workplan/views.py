@@ -1,19 +1,24 @@
-"""Pages that compose targets and activities: the target pages and the coverage matrix."""
+"""Pages that compose targets and activities: targets, coverage, dashboard, comparison, report."""
 
+import datetime
 from collections import defaultdict
+from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from activities.audit import audit
+from activities.downloads import csv_response
 from activities.models import Activity, PlanRow, Status
 from activities.views import current_plan_or_404
 from targets.models import Framework, Target
+from workplan.forms import AsOfForm, CompareForm
+from workplan.reports import changes_between, dashboard, default_comparison_dates
 
 
 def _status_counts():
@@ -62,13 +67,12 @@ def target_detail(request, framework: str, number: int):
     )
 
 
-def coverage(request):
+def coverage_matrix(plan, day=None):
     """Migratory Species Targets against Aichi Targets, each cell the activities under that pair.
 
     A cell holds the activities of every plan row that pairs the two targets, and any
     activity outside the rows (added later in admin) that serves both.
     """
-    plan = current_plan_or_404()
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
     cms = [target for target in targets if target.framework.slug == "cms"]
     aichi = [target for target in targets if target.framework.slug == "aichi"]
@@ -82,13 +86,15 @@ def coverage(request):
 
     rows = PlanRow.objects.filter(plan=plan).prefetch_related(
         Prefetch("targets", Target.objects.with_framework()),
-        Prefetch("activities", Activity.objects.order_by("number")),
+        Prefetch("activities", Activity.objects.with_status_on(day).order_by("number")),
     )
     for row in rows:
         for activity in row.activities.all():
             place(activity, list(row.targets.all()))
-    outside_rows = Activity.objects.filter(plan=plan, rows__isnull=True).prefetch_related(
-        Prefetch("targets", Target.objects.with_framework())
+    outside_rows = (
+        Activity.objects.filter(plan=plan, rows__isnull=True)
+        .with_status_on(day)
+        .prefetch_related(Prefetch("targets", Target.objects.with_framework()))
     )
     for activity in outside_rows:
         place(activity, list(activity.targets.all()))
@@ -106,17 +112,96 @@ def coverage(request):
         )
         for target in cms
     ]
-    return render(
-        request,
-        "workplan/coverage.html",
-        {
-            "plan": plan,
-            "columns": [(column, column.pk in covered_cols) for column in aichi],
-            "matrix": matrix,
-            "uncovered": [t for t in cms if t.pk not in covered_rows]
-            + [t for t in aichi if t.pk not in covered_cols],
-        },
+    return {
+        "plan": plan,
+        "columns": [(column, column.pk in covered_cols) for column in aichi],
+        "matrix": matrix,
+        "uncovered": [t for t in cms if t.pk not in covered_rows]
+        + [t for t in aichi if t.pk not in covered_cols],
+    }
+
+
+def _as_of(request):
+    form = AsOfForm(request.GET or None)
+    day = form.cleaned_data["as_of"] if form.is_bound and form.is_valid() else None
+    return form, day, (HTTPStatus.BAD_REQUEST if form.is_bound and not form.is_valid() else HTTPStatus.OK)
+
+
+def coverage(request):
+    plan = current_plan_or_404()
+    form, day, status = _as_of(request)
+    context = {**coverage_matrix(plan, day), "as_of_form": form, "as_of": day}
+    return render(request, "workplan/coverage.html", context, status=status)
+
+
+def coverage_csv(request):
+    plan = current_plan_or_404()
+    form, day, status = _as_of(request)
+    if status != HTTPStatus.OK:
+        return HttpResponseBadRequest("Enter the date as YYYY-MM-DD.", content_type="text/plain")
+    matrix = coverage_matrix(plan, day)
+    header = ["Migratory Species Target"] + [str(column) for column, _ in matrix["columns"]]
+    rows = (
+        [str(target)] + ["; ".join(str(a.number) for a in activities) for _, activities in cells]
+        for target, _, cells in matrix["matrix"]
     )
+    return csv_response("coverage.csv", header, rows)
+
+
+def dashboard_view(request):
+    plan = current_plan_or_404()
+    form, day, status = _as_of(request)
+    context = {"plan": plan, "as_of_form": form, "as_of": day, **dashboard(plan, day)}
+    return render(request, "workplan/dashboard.html", context, status=status)
+
+
+def compare(request):
+    plan = current_plan_or_404()
+    start, end = default_comparison_dates(plan)
+    form = CompareForm(request.GET or None, initial={"start": start, "end": end})
+    bad = form.is_bound and not form.is_valid()
+    if form.is_bound and not bad:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    context = {
+        "plan": plan,
+        "form": form,
+        "start": start,
+        "end": end,
+        "activities": [] if bad else changes_between(plan, start, end),
+    }
+    return render(
+        request, "workplan/compare.html", context, status=HTTPStatus.BAD_REQUEST if bad else HTTPStatus.OK
+    )
+
+
+def report(request):
+    """The whole plan as of a date, for a governing body: print-ready."""
+    plan = current_plan_or_404()
+    form, day, status = _as_of(request)
+    rows = (
+        PlanRow.objects.filter(plan=plan)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch("targets", Target.objects.with_framework()),
+            Prefetch(
+                "activities",
+                Activity.objects.with_status_on(day).prefetch_related("owners").order_by("number"),
+            ),
+        )
+    )
+    commitments = (
+        Activity.objects.filter(plan=plan).cross_cutting().with_status_on(day).prefetch_related("owners")
+    )
+    context = {
+        "plan": plan,
+        "as_of_form": form,
+        "as_of": day,
+        "today": datetime.date.today(),
+        "rows": rows,
+        "commitments": commitments.order_by("number"),
+        **dashboard(plan, day),
+    }
+    return render(request, "workplan/report.html", context, status=status)
 
 
 @login_not_required

@@ -1,5 +1,7 @@
 from django import template
 
+from activities.models import Status
+
 register = template.Library()
 
 SECTIONS = {
@@ -13,6 +15,9 @@ SECTIONS = {
     "target-list": "targets",
     "target-detail": "targets",
     "coverage": "coverage",
+    "dashboard": "dashboard",
+    "compare": "dashboard",
+    "report": "dashboard",
 }
 
 
@@ -21,3 +26,20 @@ def nav_section(context) -> str:
     """Which navigation item the current page belongs to."""
     match = getattr(context.get("request"), "resolver_match", None)
     return SECTIONS.get(match.url_name, "") if match else ""
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """ "in_progress" → "In progress"."""
+    return dict(Status.choices).get(value, value)
+
+
+@register.filter
+def times(value, factor):
+    """Multiply, for positions in server-rendered charts."""
+    return float(value) * float(factor)
+
+
+@register.filter
+def plus(value, amount):
+    return float(value) + float(amount)

@@ -1,0 +1,45 @@
+"""File responses: CSV streamed row by row, XLSX built with openpyxl."""
+
+import csv
+import io
+
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in _with_header(header, rows))
+    response = StreamingHttpResponse(_prefixed("\ufeff", lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Activities")
+    for row in _with_header(header, rows):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+def _prefixed(first, lines):
+    # A byte order mark, so spreadsheet programs read the file as UTF-8.
+    yield first
+    yield from lines

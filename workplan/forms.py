@@ -1,0 +1,19 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False, label="Status as of", widget=DATE)
+
+
+class CompareForm(forms.Form):
+    start = forms.DateField(label="From", widget=DATE)
+    end = forms.DateField(label="To", widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise ValidationError("The second date must not be before the first.", code="reversed")
+        return cleaned

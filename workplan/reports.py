@@ -1,0 +1,109 @@
+"""Figures for the dashboard, the comparison between two dates and the report. Each is a few queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from activities.models import Activity, Lead, Meeting, MeetingKind, Plan, Status, StatusChange
+from targets.models import Target
+
+BAR_COLOURS = {
+    Status.NOT_REPORTED: "#8a94a1",
+    Status.PLANNED: "#d9a520",
+    Status.IN_PROGRESS: "#2f7cc2",
+    Status.COMPLETED: "#2e8a4f",
+    Status.ON_HOLD: "#d9822b",
+    Status.DISCONTINUED: "#b8474e",
+}
+
+
+@dataclass
+class Bar:
+    value: str
+    label: str
+    count: int
+    percent: float
+    colour: str = "#0b4f6c"
+    offset: float = 0  # where the bar starts in a stacked bar, in percent
+
+
+def bars(counts: dict, choices, total: int, colours=None) -> list[Bar]:
+    result, offset = [], 0.0
+    for value, label in choices:
+        count = counts.get(value, 0)
+        percent = 100 * count / total if total else 0
+        result.append(Bar(value, label, count, percent, (colours or {}).get(value, "#0b4f6c"), offset))
+        offset += percent
+    return result
+
+
+def dashboard(plan: Plan, day: datetime.date | None) -> dict:
+    activities = Activity.objects.filter(plan=plan).with_status_on(day)
+    total = activities.count()
+    by_status = dict(activities.values_list("status_shown").annotate(n=Count("pk")).order_by())
+    by_lead = dict(activities.values_list("lead").annotate(n=Count("pk")).order_by())
+    rollup: dict[tuple[str, int], dict[str, int]] = {}
+    for slug, number, status, n in (
+        activities.filter(targets__isnull=False)
+        .values_list("targets__framework__slug", "targets__number", "status_shown")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rollup.setdefault((slug, number), {})[status] = n
+    frameworks = []
+    for framework in plan.frameworks.order_by("position"):
+        rows = []
+        for target in Target.objects.with_framework().filter(framework=framework).order_by("number"):
+            counts = rollup.get((framework.slug, target.number), {})
+            served = sum(counts.values())
+            rows.append((target, served, bars(counts, Status.choices, served, BAR_COLOURS)))
+        frameworks.append((framework, rows))
+    last_annual = (
+        Meeting.objects.filter(plan=plan, kind=MeetingKind.ANNUAL, date__lte=day or datetime.date.today())
+        .order_by("-date")
+        .first()
+    )
+    stale = Activity.objects.filter(plan=plan).order_by("number")
+    if last_annual:
+        stale = stale.filter(Q(updated_at__isnull=True) | Q(updated_at__date__lt=last_annual.date))
+    return {
+        "total": total,
+        "by_status": bars(by_status, Status.choices, total, BAR_COLOURS),
+        "by_lead": bars(by_lead, Lead.choices, total),
+        "frameworks": frameworks,
+        "last_annual": last_annual,
+        "stale": list(stale) if last_annual else [],
+    }
+
+
+def default_comparison_dates(plan: Plan) -> tuple[datetime.date, datetime.date]:
+    """The last two annual meetings, or the plan's start and today."""
+    dates = list(
+        Meeting.objects.filter(plan=plan, kind=MeetingKind.ANNUAL)
+        .order_by("-date")
+        .values_list("date", flat=True)[:2]
+    )
+    if len(dates) == 2:
+        return dates[1], dates[0]
+    return datetime.date(plan.start_year, 1, 1), datetime.date.today()
+
+
+def changes_between(plan: Plan, start: datetime.date, end: datetime.date) -> list[Activity]:
+    """Activities whose status moved between the two dates, with the changes and their notes."""
+    in_range = StatusChange.objects.filter(effective_on__gt=start, effective_on__lte=end)
+    activities = (
+        Activity.objects.filter(plan=plan)
+        .with_status_on(start, name="status_before")
+        .with_status_on(end, name="status_after")
+        .filter(Exists(in_range.filter(activity=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                in_range.select_related("changed_by", "meeting").order_by("effective_on", "recorded_at"),
+                to_attr="changes_in_range",
+            )
+        )
+        .order_by("number")
+    )
+    return list(activities)
