@@ -1,6 +1,10 @@
+from functools import partial
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from activities.models import Activity, Lead, Status
 from targets.models import Target
@@ -10,16 +14,24 @@ def target_choice_label(target: Target) -> str:
     return f"{target.short_label} · {target.short_title}" if target.short_title else target.short_label
 
 
+def target_choices(slug: str, targets=None) -> list[tuple[str, str]]:
+    """The targets of a framework as filter choices. Hits the database unless given the targets."""
+    targets = targets if targets is not None else Target.objects.with_framework().filter(framework__slug=slug)
+    return [(str(t.number), target_choice_label(t)) for t in targets if t.framework.slug == slug]
+
+
 class ActivityFilter(django_filters.FilterSet):
     """The activity list's filters. Every value lives in the query string, so a view is a link."""
 
     cms = django_filters.MultipleChoiceFilter(
         label="Migratory Species Targets",
+        choices=partial(target_choices, "cms"),
         method="filter_targets",
         widget=forms.CheckboxSelectMultiple,
     )
     aichi = django_filters.MultipleChoiceFilter(
         label="Aichi Targets",
+        choices=partial(target_choices, "aichi"),
         method="filter_targets",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -64,15 +76,12 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = targets if targets is not None else Target.objects.with_framework()
+        targets = list(targets if targets is not None else Target.objects.with_framework())
         for slug in ("cms", "aichi"):
-            self.filters[slug].extra["choices"] = [
-                (str(target.number), target_choice_label(target))
-                for target in targets
-                if target.framework.slug == slug
-            ]
+            self.filters[slug].extra["choices"] = target_choices(slug, targets)
         self.filters["owner"].field.label_from_instance = lambda user: user.get_full_name() or user.username
 
+    @extend_schema_field(OpenApiTypes.INT)  # target numbers, for the API's schema
     def filter_targets(self, queryset, name, value):
         if not value:
             return queryset

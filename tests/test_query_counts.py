@@ -22,7 +22,10 @@ def grow(plan, extra: int):
         activity.set_status(Status.PLANNED, by=owners[0], note="planned")
         activity.set_status(Status.IN_PROGRESS, by=owners[1])
     MeetingFactory(
-        plan=plan, is_public=True, date=datetime.date(2016, 6, 1), activities=list(Activity.objects.all()[:extra])
+        plan=plan,
+        is_public=True,
+        date=datetime.date(2016, 6, 1),
+        activities=list(Activity.objects.all()[:extra]),
     )
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,98 @@
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from activities.filters import ActivityFilter
+from activities.models import Activity, Meeting, Plan, PlanRow, RowActivity
+from api.serializers import ActivitySerializer, MeetingSerializer, RowSerializer, TargetSerializer
+from targets.models import Target
+
+
+class Pages(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def current_plan_id():
+    plan = Plan.objects.current()
+    return plan.pk if plan else None
+
+
+NOT_FOUND = OpenApiResponse(description="No such record, or a page number past the last page.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: ActivitySerializer(many=True),
+            400: OpenApiResponse(
+                description="A filter value that makes no sense, with the reason per filter."
+            ),
+            404: NOT_FOUND,
+        }
+    ),
+    retrieve=extend_schema(responses={200: ActivitySerializer, 404: NOT_FOUND}),
+)
+class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
+    """The plan's activities, filtered exactly like the list page (an invalid filter is a 400)."""
+
+    serializer_class = ActivitySerializer
+    pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return (
+            Activity.objects.filter(plan_id=current_plan_id())
+            .with_sort_keys()
+            .for_list()
+            .prefetch_related("references")
+            .order_by("number")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: TargetSerializer(many=True), 404: NOT_FOUND}),
+    retrieve=extend_schema(responses={200: TargetSerializer, 404: NOT_FOUND}),
+)
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TargetSerializer
+    pagination_class = Pages
+    queryset = Target.objects.with_framework().order_by("framework__position", "number")
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: RowSerializer(many=True), 404: NOT_FOUND}),
+    retrieve=extend_schema(responses={200: RowSerializer, 404: NOT_FOUND}),
+)
+class RowViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RowSerializer
+    pagination_class = Pages
+    lookup_field = "position"
+
+    def get_queryset(self):
+        return (
+            PlanRow.objects.filter(plan_id=current_plan_id())
+            .order_by("position")
+            .prefetch_related(
+                Prefetch("targets", Target.objects.with_framework()),
+                Prefetch("activity_links", RowActivity.objects.order_by("position")),
+            )
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MeetingSerializer(many=True), 404: NOT_FOUND}),
+    retrieve=extend_schema(responses={200: MeetingSerializer, 404: NOT_FOUND}),
+)
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Meetings whose records are public."""
+
+    serializer_class = MeetingSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        return Meeting.objects.filter(is_public=True).prefetch_related("activities").order_by("-date", "-pk")

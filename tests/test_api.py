@@ -1,0 +1,108 @@
+"""The read-only JSON API: it answers as its OpenAPI schema says, and agrees with export_plan."""
+
+import io
+import json
+from http import HTTPStatus
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from activities.models import Activity, Status
+from tests.factories import MeetingFactory
+
+
+@pytest.fixture
+def api_schema(plan):
+    MeetingFactory(plan=plan, is_public=True, activities=list(Activity.objects.filter(plan=plan)[:3]))
+    MeetingFactory(plan=plan, is_public=False, notes="Secretariats only")
+    return schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+
+
+def test_every_documented_endpoint_answers_as_its_schema_says(api_schema):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) == 8  # a list and a detail for each of the four resources
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        def answers_as_documented(case):
+            # The schema allows any integer for a target number, but a target that does not
+            # exist is a 400 with its reason (as the list page refuses it): that is by design.
+            case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+        answers_as_documented()
+
+
+def test_the_schema_is_valid_openapi_without_warnings(db):
+    call_command("spectacular", "--validate", "--fail-on-warn", file="/dev/null")
+
+
+def test_activities_filter_exactly_like_the_list_page(client, plan):
+    for query in ["cms=5", "aichi=11&aichi=12", "aichi=11&q=EBSA", "status=not_reported&cms=8"]:
+        api = client.get(f"/api/activities/?{query}&page_size=200").json()
+        page = client.get(f"/?{query}").context["page"].paginator.object_list
+        assert [item["number"] for item in api["results"]] == [a.number for a in page], query
+
+
+def test_an_invalid_filter_is_a_400_with_a_clear_message(client, plan):
+    response = client.get("/api/activities/?aichi=99&status=finished")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert set(response.json()) == {"aichi", "status"}
+    assert "99 is not one of the available choices" in response.json()["aichi"][0]
+
+
+def test_fields_agree_with_export_plan(client, plan):
+    Activity.objects.get(plan=plan, number=14).set_status(Status.PLANNED, by=None)
+    out = io.StringIO()
+    call_command("export_plan", stdout=out)
+    exported = json.loads(out.getvalue())
+
+    api_activities = client.get("/api/activities/?page_size=200").json()["results"]
+    api_rows = client.get("/api/rows/").json()["results"]
+    keys = [
+        "id",
+        "number",
+        "title",
+        "text",
+        "lead",
+        "status",
+        "migratory_species_targets",
+        "aichi_targets",
+        "owners",
+        "references",
+    ]
+    assert [{k: a[k] for k in keys} for a in api_activities] == [
+        {k: a[k] for k in keys} for a in exported["activities"]
+    ]
+    assert api_rows == [
+        {k: r[k] for k in ("position", "migratory_species_targets", "aichi_targets", "activities")}
+        for r in exported["rows"]
+    ]
+
+
+def test_only_public_meetings_are_in_the_api(client, plan):
+    MeetingFactory(plan=plan, is_public=True, notes="Public")
+    hidden = MeetingFactory(plan=plan, is_public=False, notes="Secretariats only")
+
+    notes = [m["notes"] for m in client.get("/api/meetings/").json()["results"]]
+
+    assert notes == ["Public"]
+    assert client.get(f"/api/meetings/{hidden.pk}/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_api_is_read_only(client, plan):
+    activity = Activity.objects.get(plan=plan, number=4)
+
+    for method in (client.post, client.put, client.patch, client.delete):
+        assert (
+            method(f"/api/activities/{activity.pk}/", {"status": "completed"}).status_code
+            == HTTPStatus.METHOD_NOT_ALLOWED
+        )
+    activity.refresh_from_db()
+    assert activity.status == Status.NOT_REPORTED
