@@ -33,6 +33,11 @@ def seed_pages(plan) -> dict[str, str]:
         "target": "/targets/aichi/11/",
         "target-without-activities": "/targets/cms/3/",
         "coverage": "/coverage/",
+        "coverage-as-of": "/coverage/?as_of=2016-12-31",
+        "dashboard": "/dashboard/",
+        "compare": "/compare/?start=2016-01-01&end=2018-12-31",
+        "report": "/report/?as_of=2017-12-31",
+        "meeting-review": f"/meetings/{meeting.pk}/review/",
         "meeting-list": "/meetings/",
         "meeting": meeting.get_absolute_url(),
         "meeting-form": "/meetings/new/",
@@ -44,6 +49,10 @@ def seed_pages(plan) -> dict[str, str]:
 # Which page types each role can reach (the others redirect to sign-in or are refused).
 PAGES_BY_ROLE = {
     None: [
+        "dashboard",
+        "compare",
+        "report",
+        "coverage-as-of",
         "activity-list",
         "activity-list-filtered",
         "activity-list-invalid-filter",
@@ -68,6 +77,8 @@ PAGES_BY_ROLE = {
         "meeting-list",
         "meeting",
         "meeting-form",
+        "meeting-review",
+        "dashboard",
         "not-found",
     ],
 }
