@@ -46,28 +46,11 @@ def plan(db) -> Plan:
     return Plan.objects.get(slug="cbd-cms-2016-2018")
 
 
-@pytest.fixture
-def signed_in_user(client, db):
-    user = UserFactory(username="someone")
-    client.force_login(user)
-    return user
-
-
 def member_of(group_name: str, username: str):
     ensure_roles()
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=group_name))
     return user
-
-
-@pytest.fixture
-def focal_point(db):
-    return member_of("Focal points", "focal")
-
-
-@pytest.fixture
-def staff_member(db):
-    return member_of("Secretariat staff", "staff")
 
 
 @pytest.fixture

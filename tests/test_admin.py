@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from activities.models import Activity, Meeting, PlanRow, Status, StatusChange
 from targets.models import Framework, Target
+from tests.admin_forms import activity_change_data
 from tests.factories import MeetingFactory, UserFactory
 
 MODELS = sorted(
@@ -88,27 +89,6 @@ def test_deleting_a_used_row_in_admin_is_refused(admin_client, plan):
     assert PlanRow.objects.filter(pk=row.pk).exists()
 
 
-def activity_form(activity, **changes):
-    data = {
-        "plan": activity.plan_id,
-        "number": activity.number,
-        "title": activity.title,
-        "text": activity.text,
-        "lead": activity.lead,
-        "status": activity.status,
-        "due_date": "",
-        "seen_version": activity.version,
-        "activitytarget_set-TOTAL_FORMS": 0,
-        "activitytarget_set-INITIAL_FORMS": 0,
-        "rowactivity_set-TOTAL_FORMS": 0,
-        "rowactivity_set-INITIAL_FORMS": 0,
-        "status_changes-TOTAL_FORMS": 0,
-        "status_changes-INITIAL_FORMS": 0,
-    }
-    data.update(changes)
-    return data
-
-
 def test_adding_an_activity_in_admin_links_it_to_targets(admin_client, plan):
     aichi_11, cms_10 = (
         Target.objects.get_by_natural_key("aichi", 11),
@@ -120,7 +100,7 @@ def test_adding_an_activity_in_admin_links_it_to_targets(admin_client, plan):
 
     response = admin_client.post(
         admin_url(Activity, "add"),
-        activity_form(
+        activity_change_data(
             new,
             **{
                 "activitytarget_set-TOTAL_FORMS": 2,
@@ -138,42 +118,23 @@ def test_adding_an_activity_in_admin_links_it_to_targets(admin_client, plan):
 def test_linking_the_same_target_twice_in_admin_is_a_form_error(admin_client, plan):
     activity = Activity.objects.get(plan=plan, number=20)
     aichi_11 = Target.objects.get_by_natural_key("aichi", 11)
-    links = list(activity.activitytarget_set.all())
-    data = activity_form(
-        activity,
-        **{"activitytarget_set-TOTAL_FORMS": len(links) + 1, "activitytarget_set-INITIAL_FORMS": len(links)},
+    links = activity.activitytarget_set.count()
+    data = activity_change_data(activity, keep_links=True)
+    data.update(
+        {"activitytarget_set-TOTAL_FORMS": links + 1, f"activitytarget_set-{links}-target": aichi_11.pk}
     )
-    for i, link in enumerate(links):
-        data[f"activitytarget_set-{i}-id"] = link.pk
-        data[f"activitytarget_set-{i}-activity"] = activity.pk
-        data[f"activitytarget_set-{i}-target"] = link.target_id
-    data[f"activitytarget_set-{len(links)}-target"] = aichi_11.pk
 
     response = admin_client.post(admin_url(Activity, "change", activity.pk), data)
 
     assert response.status_code == HTTPStatus.OK
     assert "Please correct the duplicate data" in response.text
-    assert activity.targets.count() == len(links)
+    assert activity.targets.count() == links
 
 
 def test_a_status_changed_in_admin_is_recorded_in_the_history(admin_client, admin_user, plan):
     activity = Activity.objects.get(plan=plan, number=4)
-    data = activity_form(activity, status=Status.COMPLETED)
-    links = list(activity.activitytarget_set.all())
-    data.update(
-        {"activitytarget_set-TOTAL_FORMS": len(links), "activitytarget_set-INITIAL_FORMS": len(links)}
-    )
-    for i, link in enumerate(links):
-        data[f"activitytarget_set-{i}-id"] = link.pk
-        data[f"activitytarget_set-{i}-activity"] = activity.pk
-        data[f"activitytarget_set-{i}-target"] = link.target_id
-    rows = list(activity.rowactivity_set.all())
-    data.update({"rowactivity_set-TOTAL_FORMS": len(rows), "rowactivity_set-INITIAL_FORMS": len(rows)})
-    for i, link in enumerate(rows):
-        data[f"rowactivity_set-{i}-id"] = link.pk
-        data[f"rowactivity_set-{i}-activity"] = activity.pk
-        data[f"rowactivity_set-{i}-row"] = link.row_id
-        data[f"rowactivity_set-{i}-position"] = link.position
+    data = activity_change_data(activity, keep_links=True, status=Status.COMPLETED)
+    links = activity.activitytarget_set.count()
 
     response = admin_client.post(admin_url(Activity, "change", activity.pk), data)
 
@@ -184,7 +145,7 @@ def test_a_status_changed_in_admin_is_recorded_in_the_history(admin_client, admi
         Status.COMPLETED,
         admin_user,
     )
-    assert activity.targets.count() == len(links)
+    assert activity.targets.count() == links
 
 
 def test_history_cannot_be_edited_or_deleted_in_admin(admin_client, populated):

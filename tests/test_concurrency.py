@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from activities.models import Activity, Status
 from targets.models import Target
+from tests.admin_forms import activity_change_data
 from tests.conftest import member_of
 from tests.factories import MeetingFactory
 
@@ -46,30 +47,10 @@ def test_a_stale_target_edit_in_admin_is_refused_and_the_first_stands(admin_clie
     assert (target.short_title, target.note) == ("Values integrated", "")
 
 
-def activity_admin_form(activity, **changes):
-    data = {
-        "plan": activity.plan_id,
-        "number": activity.number,
-        "title": activity.title,
-        "text": activity.text,
-        "lead": activity.lead,
-        "status": activity.status,
-        "due_date": "",
-        "seen_version": activity.version,
-        "activitytarget_set-TOTAL_FORMS": 0,
-        "activitytarget_set-INITIAL_FORMS": 0,
-        "rowactivity_set-TOTAL_FORMS": 0,
-        "rowactivity_set-INITIAL_FORMS": 0,
-        "status_changes-TOTAL_FORMS": 0,
-        "status_changes-INITIAL_FORMS": 0,
-    }
-    return {**data, **changes}
-
-
 def test_an_admin_edit_after_a_browser_status_change_is_refused(admin_client, plan):
     activity = Activity.objects.get(plan=plan, number=9)
     original_title = activity.title
-    opened = activity_admin_form(activity)
+    opened = activity_change_data(activity)
     activity.set_status(Status.COMPLETED, by=member_of("Secretariat staff", "staff"), note="Done")
 
     response = admin_client.post(
@@ -87,7 +68,7 @@ def test_a_current_admin_edit_is_saved(admin_client, plan):
 
     response = admin_client.post(
         reverse("admin:activities_activity_change", args=[activity.pk]),
-        activity_admin_form(activity, title="Promote synergies at national level"),
+        activity_change_data(activity, title="Promote synergies at national level"),
     )
 
     assert response.status_code == HTTPStatus.FOUND
