@@ -54,9 +54,12 @@ class PlanQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str) -> "Plan":
         return self.get(slug=slug)
 
+    def latest_first(self) -> "PlanQuerySet":
+        return self.order_by("-start_year", "-pk")
+
     def current(self) -> "Plan | None":
         """The plan the pages show: the one that started last. Hits the database."""
-        return self.order_by("-start_year", "-pk").first()
+        return self.latest_first().first()
 
 
 class Plan(models.Model):
