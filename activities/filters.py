@@ -42,7 +42,7 @@ class ActivityFilter(django_filters.FilterSet):
         help_text="Show each activity's status on this date, from its history.",
     )
     status = django_filters.ChoiceFilter(
-        field_name="status_shown", choices=Status.choices, empty_label="Any status"
+        field_name="status_shown", label="Status", choices=Status.choices, empty_label="Any status"
     )
     lead = django_filters.ChoiceFilter(choices=Lead.choices, empty_label="Any lead")
     owner = django_filters.ModelChoiceFilter(

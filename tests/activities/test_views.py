@@ -275,6 +275,21 @@ def test_the_list_is_paginated_and_keeps_the_filters(client, plan):
     )
 
 
+def test_every_filter_has_a_label_people_understand(client, plan):
+    form = client.get(reverse("activities:list")).context["filter"].form
+
+    assert [field.label for field in form] == [
+        "Migratory Species Targets",
+        "Aichi Targets",
+        "Status",
+        "Lead",
+        "Owner",
+        "Words in the title or text",
+        "Status as of",
+        "Sort by",
+    ]
+
+
 def test_each_row_shows_targets_with_their_text_status_and_owners(client, plan):
     activity = Activity.objects.get(plan=plan, number=22)
     activity.owners.add(UserFactory(first_name="Kim", last_name="Ng"))
