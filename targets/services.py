@@ -16,6 +16,9 @@ def upsert(model: type[models.Model], *, lookup: dict, values: dict, create_valu
     for name in changed:
         setattr(obj, name, values[name])
     if changed:
+        if hasattr(obj, "version"):  # so an editor who opened it before is refused
+            obj.version += 1
+            changed.append("version")
         obj.save(update_fields=changed)
     return obj
 
