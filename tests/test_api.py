@@ -8,6 +8,8 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -19,7 +21,14 @@ from tests.factories import MeetingFactory
 def api_schema(plan):
     MeetingFactory(plan=plan, is_public=True, activities=list(Activity.objects.filter(plan=plan)[:3]))
     MeetingFactory(plan=plan, is_public=False, notes="Secretariats only")
-    return schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    # As Django's test client does: a request must not close the test's database connection.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def test_every_documented_endpoint_answers_as_its_schema_says(api_schema):
