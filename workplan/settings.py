@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Only for bench/run: adds a bare view, the floor the pages are measured against.
+BENCHMARK = env.bool("BENCHMARK", default=False)
+
 # A deployment that is not public: every page asks for sign-in.
 REQUIRE_SIGN_IN = env.bool("REQUIRE_SIGN_IN", default=False)
 if REQUIRE_SIGN_IN:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -31,3 +32,6 @@ urlpatterns = [
 ]
 
 handler403 = "workplan.views.permission_denied"
+
+if settings.BENCHMARK:
+    urlpatterns.append(path("bench/bare/<int:size>/", views.bare, name="bench-bare"))

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -225,3 +225,8 @@ def permission_denied(request, exception):
 def csrf_failure(request, reason=""):
     audit("request_refused", request, method=request.method, reason="csrf")
     return render(request, "403_csrf.html", status=403)
+
+
+def bare(request, size: int):
+    """The floor of this stack for bench/run: `size` bytes through the same middleware, no database."""
+    return HttpResponse(b"x" * min(size, 10_000_000), content_type="text/html; charset=utf-8")

@@ -1,0 +1,371 @@
+"""Rerunnable benchmark of the tracker on PostgreSQL under gunicorn, driven by wrk.
+
+Run it with `bench/run` (see the README). For each data size it builds a fresh database,
+serves the app with gunicorn (2 workers, DEBUG off, persistent connections), and measures
+each page side by side with a bare Django view (the floor of this stack) and Django admin's
+activity changelist. Results go to docs/benchmarks.md (or --output).
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+SUBJECTS = ["marine debris", "bycatch", "flyways", "wetlands"]
+HEADER = "| page | queries | median ms | p95 ms | req/s (8 conn.) | × bare | × admin |"
+DATABASE = "workplan_bench"
+ROLE = "workplan_bench"
+
+
+def psql(sql: str) -> str:
+    return subprocess.run(
+        ["su", "postgres", "-c", f'psql -qtAc "{sql}"'], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def fresh_database() -> str:
+    if ROLE not in psql(f"SELECT rolname FROM pg_roles WHERE rolname='{ROLE}'"):
+        psql(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{ROLE}' CREATEDB")
+    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
+    psql(f"CREATE DATABASE {DATABASE} OWNER {ROLE}")
+    return f"postgres://{ROLE}:{ROLE}@127.0.0.1:5432/{DATABASE}"
+
+
+def environment(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "CONN_MAX_AGE": "60",
+        "BENCHMARK": "true",
+        "ENV_FILE": "/dev/null",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "workplan.settings",
+    }
+
+
+def seed(n: int) -> dict:
+    """The plan plus synthetic activities up to `n` in all; returns ids the pages need."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from activities.models import Activity, ActivityTarget, Plan, Status, StatusChange
+    from targets.models import Target
+
+    call_command("migrate", verbosity=0)
+    call_command("load_plan", verbosity=0)
+    plan = Plan.objects.get()
+    rng = random.Random(n)
+    users = get_user_model().objects
+    owners = [users.create_user(f"owner{i}", first_name="Owner", last_name=str(i)) for i in range(20)]
+    cms = list(Target.objects.filter(framework__slug="cms"))
+    aichi = list(Target.objects.filter(framework__slug="aichi"))
+    statuses = Status.values
+    extra = max(0, n - Activity.objects.count())
+    new = Activity.objects.bulk_create(
+        Activity(
+            plan=plan,
+            number=1000 + i,
+            title=f"Synthetic activity {i} on {rng.choice(SUBJECTS)}",
+            text="Keep each other informed about synthetic work with a view to streamline efforts.",
+            status=rng.choice(statuses),
+        )
+        for i in range(extra)
+    )
+    links, changes, owned = [], [], []
+    for activity in new:
+        for target in rng.sample(cms, rng.randint(1, 4)) + rng.sample(aichi, rng.randint(1, 4)):
+            links.append(ActivityTarget(activity=activity, target=target))
+        for owner in rng.sample(owners, rng.randint(0, 3)):
+            owned.append(Activity.owners.through(activity=activity, user=owner))
+        day = datetime.date(2016, 1, 1)
+        for _ in range(rng.randint(0, 20)):
+            day += datetime.timedelta(days=rng.randint(1, 50))
+            changes.append(
+                StatusChange(
+                    activity=activity, old_status="planned", new_status=rng.choice(statuses), effective_on=day
+                )
+            )
+    ActivityTarget.objects.bulk_create(links, batch_size=5000)
+    Activity.owners.through.objects.bulk_create(owned, batch_size=5000)
+    StatusChange.objects.bulk_create(changes, batch_size=5000)
+    staff = users.create_superuser("bench-admin", "bench@example.org", secrets.token_urlsafe(16))
+    return {
+        "activity": Activity.objects.get(plan=plan, number=14).pk,
+        "staff": staff.pk,
+        "activities": Activity.objects.count(),
+    }
+
+
+PAGES = {
+    "activity list": "/",
+    "list, filtered by one target of each framework": "/?cms=5&aichi=11",
+    "list, free-text search": "/?q=marine",
+    "activity page": "/activities/{activity}/",
+    "target page": "/targets/aichi/11/",
+    "coverage matrix": "/coverage/",
+    "dashboard": "/dashboard/",
+    "CSV export": "/activities.csv",
+    "admin activity changelist": "/admin/activities/activity/",
+}
+
+
+def query_counts(ids: dict, session: str) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session
+    counts = {}
+    for name, path in PAGES.items():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(path.format(**ids))
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            if response.streaming:
+                b"".join(response.streaming_content)
+        counts[name] = len(context)
+    return counts
+
+
+def staff_session(ids: dict) -> str:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=ids["staff"]))
+    return client.cookies["sessionid"].value
+
+
+def wrk(path: str, connections: int, seconds: int, session: str) -> dict:
+    command = [
+        "wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "30s",
+        "-s", str(ROOT / "bench" / "latency.lua"), "-H", f"Cookie: sessionid={session}",
+        f"http://127.0.0.1:{PORT}{path}",
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    if result["non2xx"] or result["errors"]:
+        raise RuntimeError(f"{path}: {result['non2xx']} answers not 2xx, {result['errors']} errors")
+    return result
+
+
+def status_update_latency(ids: dict, session: str, rounds: int) -> float:
+    """Median milliseconds of a status update POST, made as a browser would (page, then form)."""
+    timings = []
+    for i in range(rounds):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT)
+        connection.request(
+            "GET", f"/activities/{ids['activity']}/", headers={"Cookie": f"sessionid={session}"}
+        )
+        response = connection.getresponse()
+        page = response.read().decode()
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        body = (
+            f"csrfmiddlewaretoken={token}&status={['planned', 'in_progress'][i % 2]}&effective_on=2017-01-01"
+        )
+        body += f"&note=bench&version={version}"
+        started = time.perf_counter()
+        connection.request(
+            "POST",
+            f"/activities/{ids['activity']}/progress/",
+            body=body,
+            headers={
+                "Cookie": f"sessionid={session}; csrftoken={csrf_cookie}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{PORT}/",
+            },
+        )
+        answer = connection.getresponse()
+        answer.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        if answer.status != 302:
+            raise RuntimeError(f"status update answered {answer.status}")
+    return statistics.median(timings)
+
+
+def worker_peak_kb(master: int) -> int:
+    peaks = 0
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        status = Path(f"/proc/{child}/status").read_text()
+        peaks = max(peaks, int(re.search(r"VmHWM:\s+(\d+)", status).group(1)))
+    return peaks
+
+
+def serve(env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "workplan.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def measure(n: int, seconds: float, rounds: int) -> dict:
+    env = environment(fresh_database())
+    os.environ.update(env)
+    import django
+    from django import db
+
+    django.setup()
+    ids = seed(n)
+    session = staff_session(ids)
+    counts = query_counts(ids, session)
+    db.connections.close_all()
+    server = serve(env)
+    try:
+        results = {}
+        for name, path in PAGES.items():
+            path = path.format(**ids)
+            size = len(http_get(path, session))
+            results[name] = {
+                "activities": ids["activities"],
+                "queries": counts[name],
+                "bytes": size,
+                "one": wrk(path, 1, seconds, session),
+                "eight": wrk(path, 8, seconds, session),
+                "bare": wrk(f"/bench/bare/{size}/", 1, seconds, session),
+            }
+        peak_before = worker_peak_kb(server.pid)
+        for _ in range(4):
+            http_get("/activities.csv", session)
+        results["CSV export"]["peak_kb"] = worker_peak_kb(server.pid)
+        results["CSV export"]["peak_before_kb"] = peak_before
+        results["status update"] = {"post_ms": status_update_latency(ids, session, rounds)}
+    finally:
+        server.terminate()
+        server.wait()
+    return results
+
+
+def http_get(path: str, session: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}")
+    return body
+
+
+def ratio(value: float, base: float) -> str:
+    """A ratio for the tables; a page that answered no request in the time has none."""
+    return f"{value / base:.2f}" if value and base else "n/a"
+
+
+def report(runs: dict, seconds: float) -> str:
+    sizes = list(runs)
+    admin = "admin activity changelist"
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Made by `bench/run` on {datetime.date.today():%-d %B %Y}: {platform.node()}, "
+        f"{os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, PostgreSQL, gunicorn with 2 workers, wrk for {seconds} s per "
+        "measurement. One connection for latency (median and 95th percentile, ms), eight for throughput "
+        '(requests per second). "bare" is a Django view returning the same number of bytes through the '
+        'same middleware, measured in the same run; "admin" is Django admin\'s activity changelist.',
+        "",
+    ]
+    for n in sizes:
+        results = runs[n]
+        lines += [
+            f"## N = {results['activity list']['activities']:,} activities",
+            "",
+            HEADER,
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        admin_median = results[admin]["one"]["p50_ms"]
+        for name in PAGES:
+            r = results[name]
+            lines.append(
+                f"| {name} | {r['queries']} | {r['one']['p50_ms']:.1f} | {r['one']['p95_ms']:.1f} | "
+                f"{r['eight']['rps']:.0f} | {ratio(r['one']['p50_ms'], r['bare']['p50_ms'])} | "
+                f"{ratio(r['one']['p50_ms'], admin_median)} |"
+            )
+        csv = results["CSV export"]
+        lines += [
+            "",
+            f"Status update POST: median {results['status update']['post_ms']:.1f} ms "
+            f"(activity page {results['activity page']['one']['p50_ms']:.1f} ms). "
+            f"CSV export: worker peak memory {csv['peak_kb'] / 1024:.0f} MB after exporting "
+            f"(before: {csv['peak_before_kb'] / 1024:.0f} MB).",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="25,1000,10000")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=20, help="status update POSTs to time")
+    parser.add_argument(
+        "--output", type=Path, help="default: docs/benchmarks.md, or test-artifacts/ in smoke mode"
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="N = 25, one second each: checks the script runs"
+    )
+    options = parser.parse_args()
+    if options.smoke:
+        options.sizes, options.seconds, options.rounds = "25", 1, 3
+    if options.output is None:
+        options.output = ROOT / (
+            "test-artifacts/benchmarks-smoke.md" if options.smoke else "docs/benchmarks.md"
+        )
+        options.output.parent.mkdir(exist_ok=True)
+    runs = {}
+    raw = options.output.with_suffix(".json")
+    for n in (int(size) for size in options.sizes.split(",")):
+        print(f"N = {n}", flush=True)
+        runs[n] = subprocess_run(n, options.seconds, options.rounds)
+        raw.write_text(json.dumps(runs, indent=1), encoding="utf-8")  # kept even if the report fails
+    options.output.write_text(report(runs, options.seconds), encoding="utf-8")
+    print(f"Wrote {options.output}")
+
+
+def subprocess_run(n: int, seconds: float, rounds: int) -> dict:
+    """Each size in its own process, so Django is set up against its own database."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", str(n), str(seconds), str(rounds)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if output.returncode:
+        raise SystemExit(f"N = {n} failed:\n{output.stderr[-4000:]}")
+    return {k: v for k, v in json.loads(output.stdout.strip().splitlines()[-1]).items()}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--measure":
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(measure(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]))))
+    else:
+        main()
