@@ -236,6 +236,9 @@ def measure(n: int, seconds: float, rounds: int) -> dict:
     from django import db
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # production serves the hashed files
     ids = seed(n)
     session = staff_session(ids)
     counts = query_counts(ids, session)
