@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 
-from activities.models import Activity, Plan, PlanRow, Status
+from activities.expressions import split
+from activities.models import Activity, Lead, Plan, PlanRow, Status
 from targets.models import Target
 
 # Keys that name each framework's target lists in the export; other frameworks get "<slug>_targets".
@@ -109,21 +110,22 @@ def neutralise(value) -> str:
 
 
 def activity_rows(activities):
-    """COLUMNS for each activity, as the list page shows it (status as of its date)."""
+    """COLUMNS for each activity of a `for_export()` queryset, as the list page shows it
+    (status as of its date)."""
     labels = dict(Status.choices)
+    leads = dict(Lead.choices)
     for activity in activities:
-        targets = activity.targets.all()
         yield [
             neutralise(value)
             for value in (
                 activity.number,
                 activity.title,
                 activity.text,
-                ", ".join(str(t.number) for t in targets if t.framework.slug == "cms"),
-                ", ".join(str(t.number) for t in targets if t.framework.slug == "aichi"),
+                ", ".join(str(n) for n in sorted(int(n) for n in split(activity.cms_numbers))),
+                ", ".join(str(n) for n in sorted(int(n) for n in split(activity.aichi_numbers))),
                 labels.get(getattr(activity, "status_shown", activity.status)),
-                activity.get_lead_display(),
-                ", ".join(owner.get_full_name() or owner.get_username() for owner in activity.owners.all()),
+                leads.get(activity.lead, activity.lead),
+                ", ".join(sorted(split(activity.owner_names), key=str.casefold)),
                 activity.due_date.isoformat() if activity.due_date else "",
                 activity.updated_at.strftime("%Y-%m-%d %H:%M") if activity.updated_at else "",
             )

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from activities.models import Activity, Lead, Status
+from activities.models import Activity, ActivityTarget, Lead, Status
 from targets.models import Target
 
 
@@ -85,7 +85,8 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_targets(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(targets__framework__slug=name, targets__number__in=value).distinct()
+        serving = ActivityTarget.objects.filter(target__framework__slug=name, target__number__in=value)
+        return queryset.filter(pk__in=serving.values("activity"))
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from activities.expressions import Joined, display_name
 from targets.models import Framework, Target
 
 NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -207,16 +208,13 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(query)
 
     def with_sort_keys(self) -> "ActivityQuerySet":
-        """Annotate what the list sorts by: first target of each framework, status order."""
+        """Annotate what the list sorts by: first Migratory Species Target, last update.
+
+        Correlated subqueries rather than a join, so a page's COUNT and filters need no GROUP BY.
+        """
+        cms = ActivityTarget.objects.filter(activity=models.OuterRef("pk"), target__framework__slug="cms")
         return self.annotate(
-            first_cms_target=models.Min(
-                "targets__number",
-                filter=models.Q(targets__framework__slug="cms"),
-            ),
-            first_aichi_target=models.Min(
-                "targets__number",
-                filter=models.Q(targets__framework__slug="aichi"),
-            ),
+            first_cms_target=models.Subquery(cms.order_by("target__number").values("target__number")[:1]),
             # Activities never updated sort as the oldest, on every database.
             update_order=Coalesce("updated_at", models.Value(NEVER)),
         )
@@ -245,6 +243,23 @@ class ActivityQuerySet(models.QuerySet):
         return self.select_related("plan").prefetch_related(
             models.Prefetch("targets", Target.objects.with_framework()),
             "owners",
+        )
+
+    def for_export(self) -> "ActivityQuerySet":
+        """Each activity's targets and owners joined into its own row (`cms_numbers`,
+        `aichi_numbers`, `owner_names`; see `expressions.split`), so an export is one query
+        that streams from a server-side cursor however many activities there are.
+        """
+
+        def joined(links, value):
+            return models.Subquery(links.values("activity").annotate(joined=Joined(value)).values("joined"))
+
+        serving = ActivityTarget.objects.filter(activity=models.OuterRef("pk"))
+        owned = Activity.owners.through.objects.filter(activity=models.OuterRef("pk"))
+        return self.annotate(
+            cms_numbers=joined(serving.filter(target__framework__slug="cms"), "target__number"),
+            aichi_numbers=joined(serving.filter(target__framework__slug="aichi"), "target__number"),
+            owner_names=joined(owned, display_name("user__")),
         )
 
     def for_detail(self) -> "ActivityQuerySet":

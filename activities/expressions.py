@@ -1,0 +1,30 @@
+"""SQL expressions that Django 5.2 has only for PostgreSQL, written for every database we run on."""
+
+from django.db.models import Aggregate, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
+
+# Joins a group's values; no name, title or number holds it, so splitting is safe.
+SEPARATOR = "\x1f"
+
+
+class Joined(Aggregate):
+    """A group's values as one string, SEPARATOR between them, in no particular order."""
+
+    function = "STRING_AGG"
+    output_field = TextField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(Cast(expression, TextField()), Value(SEPARATOR), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def split(joined: str | None) -> list[str]:
+    return joined.split(SEPARATOR) if joined else []
+
+
+def display_name(prefix: str = ""):
+    """A user's full name, or the username when there is none: `get_full_name() or username`."""
+    full = Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name", output_field=TextField()))
+    return Coalesce(NullIf(full, Value("")), f"{prefix}username", output_field=TextField())
