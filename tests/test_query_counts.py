@@ -56,9 +56,8 @@ def urls(plan):
         "targets": (reverse("target-list"), 6),
         # session, user, plan, target, paired targets, activities with targets and owners
         "target": (Target.objects.get_by_natural_key("aichi", 11).get_absolute_url(), 8),
-        # session, user, plan, targets, rows, their targets and activities, activities outside
-        # the rows and their targets
-        "coverage": (reverse("coverage"), 9),
+        # session, user, plan, targets, the cells counted in SQL, the activities they list
+        "coverage": (reverse("coverage"), 6),
         # session, user, user and group permissions, plan, count, meetings, their activities
         "meetings": (reverse("activities:meeting-list"), 8),
         # session, user, plan, total, by status, by lead, by target, frameworks, targets of each

@@ -73,8 +73,8 @@ def test_as_of_a_date_before_a_change_shows_the_old_status(client, plan, progres
     dashboard = client.get(reverse("dashboard"), {"as_of": "2016-12-31"}).context
     assert {bar.value: bar.count for bar in dashboard["by_status"]}[Status.PLANNED] == 1
     matrix = client.get(reverse("coverage"), {"as_of": "2016-12-31"}).context["matrix"]
-    cell = next(cells for target, _, cells in matrix if target.number == 5)[3][1]
-    assert {a.number: a.status_shown for a in cell}[11] == Status.PLANNED
+    cell = next(cells for target, _, cells in matrix if target.number == 5)[3]
+    assert {a.number: a.status_shown for a in cell.activities}[11] == Status.PLANNED
 
 
 @pytest.mark.parametrize(

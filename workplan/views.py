@@ -1,7 +1,6 @@
 """Pages that compose targets and activities: targets, coverage, dashboard, comparison, report."""
 
 import datetime
-from collections import defaultdict
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +16,7 @@ from activities.downloads import csv_response
 from activities.models import Activity, PlanRow, Status
 from activities.views import current_plan_or_404
 from targets.models import Framework, Target
+from workplan.coverage import coverage_matrix
 from workplan.forms import AsOfForm, CompareForm
 from workplan.reports import changes_between, dashboard, default_comparison_dates
 
@@ -67,60 +67,6 @@ def target_detail(request, framework: str, number: int):
     )
 
 
-def coverage_matrix(plan, day=None):
-    """Migratory Species Targets against Aichi Targets, each cell the activities under that pair.
-
-    A cell holds the activities of every plan row that pairs the two targets, and any
-    activity outside the rows (added later in admin) that serves both.
-    """
-    targets = list(Target.objects.with_framework().filter(framework__plans=plan))
-    cms = [target for target in targets if target.framework.slug == "cms"]
-    aichi = [target for target in targets if target.framework.slug == "aichi"]
-    cells: dict[tuple[int, int], dict[int, Activity]] = defaultdict(dict)
-
-    def place(activity, pair_targets):
-        for row_target in pair_targets:
-            for col_target in pair_targets:
-                if row_target.framework.slug == "cms" and col_target.framework.slug == "aichi":
-                    cells[(row_target.pk, col_target.pk)][activity.pk] = activity
-
-    rows = PlanRow.objects.filter(plan=plan).prefetch_related(
-        Prefetch("targets", Target.objects.with_framework()),
-        Prefetch("activities", Activity.objects.with_status_on(day).order_by("number")),
-    )
-    for row in rows:
-        for activity in row.activities.all():
-            place(activity, list(row.targets.all()))
-    outside_rows = (
-        Activity.objects.filter(plan=plan, rows__isnull=True)
-        .with_status_on(day)
-        .prefetch_related(Prefetch("targets", Target.objects.with_framework()))
-    )
-    for activity in outside_rows:
-        place(activity, list(activity.targets.all()))
-
-    covered_rows = {cms_pk for cms_pk, _ in cells}
-    covered_cols = {aichi_pk for _, aichi_pk in cells}
-    matrix = [
-        (
-            target,
-            target.pk in covered_rows,
-            [
-                (column, sorted(cells[(target.pk, column.pk)].values(), key=lambda a: a.number))
-                for column in aichi
-            ],
-        )
-        for target in cms
-    ]
-    return {
-        "plan": plan,
-        "columns": [(column, column.pk in covered_cols) for column in aichi],
-        "matrix": matrix,
-        "uncovered": [t for t in cms if t.pk not in covered_rows]
-        + [t for t in aichi if t.pk not in covered_cols],
-    }
-
-
 def _as_of(request):
     form = AsOfForm(request.GET or None)
     day = form.cleaned_data["as_of"] if form.is_bound and form.is_valid() else None
@@ -139,10 +85,10 @@ def coverage_csv(request):
     form, day, status = _as_of(request)
     if status != HTTPStatus.OK:
         return HttpResponseBadRequest("Enter the date as YYYY-MM-DD.", content_type="text/plain")
-    matrix = coverage_matrix(plan, day)
+    matrix = coverage_matrix(plan, day, limit=None)
     header = ["Migratory Species Target"] + [str(column) for column, _ in matrix["columns"]]
     rows = (
-        [str(target)] + ["; ".join(str(a.number) for a in activities) for _, activities in cells]
+        [str(target)] + ["; ".join(str(a.number) for a in cell.activities) for cell in cells]
         for target, _, cells in matrix["matrix"]
     )
     return csv_response("coverage.csv", header, rows)

@@ -9,6 +9,7 @@ from activities.models import Activity, Meeting, Status, StatusChange
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import ActivityFactory, MeetingFactory, UserFactory
+from workplan.coverage import CELL_LIMIT
 
 ROLES = [None, "focal", "staff", "admin"]
 
@@ -467,9 +468,9 @@ def test_coverage_matrix_puts_each_activity_under_its_rows_pairs(client, plan):
     response = client.get(reverse("coverage"))
 
     cells = {
-        (row.number, column.number): [a.number for a in activities]
+        (row.number, cell.aichi.number): [a.number for a in cell.activities]
         for row, _, row_cells in response.context["matrix"]
-        for column, activities in row_cells
+        for cell in row_cells
     }
     assert cells[(5, 4)] == cells[(5, 7)] == [11, 12, 13, 14]
     assert cells[(8, 12)] == [14, 18, 19]
@@ -491,6 +492,21 @@ def test_an_activity_added_outside_the_rows_appears_under_its_targets_pair(clien
 
     assert added.get_absolute_url() in response.text
     assert [str(t) for t in response.context["uncovered"]] == ["Migratory Species Target 9"]
+
+
+def test_a_crowded_coverage_cell_shows_its_count_and_links_to_the_filtered_list(client, plan):
+    pair = [Target.objects.get_by_natural_key("cms", 3), Target.objects.get_by_natural_key("aichi", 16)]
+    added = [ActivityFactory(plan=plan, targets=pair) for _ in range(CELL_LIMIT + 1)]
+
+    response = client.get(reverse("coverage"))
+
+    cell = next(cells for row, _, cells in response.context["matrix"] if row.number == 3)[15]
+    assert (cell.count, cell.activities) == (CELL_LIMIT + 1, [])
+    assert 'href="/?cms=3&amp;aichi=16"' in response.text
+    listed = client.get(cell.list_url).context["page"].paginator.count
+    assert listed == len(added)
+    download = b"".join(client.get(reverse("coverage-csv")).streaming_content).decode("utf-8-sig")
+    assert "; ".join(str(activity.number) for activity in added) in download
 
 
 def test_every_page_can_require_sign_in(client, plan, settings):
