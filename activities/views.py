@@ -55,6 +55,7 @@ def activity_list(request):
             "plan": plan,
             "filter": filterset,
             "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
             "query": query.urlencode(),
             "filtered": any(
                 request.GET.get(name) for name in filterset.filters if name not in ("sort", "as_of")

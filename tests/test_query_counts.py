@@ -54,8 +54,9 @@ def urls(plan):
         "detail": (activity.get_absolute_url(), 18),
         # session, user, plan, frameworks, targets with counts
         "targets": (reverse("target-list"), 6),
-        # session, user, plan, target, paired targets, activities with targets and owners
-        "target": (Target.objects.get_by_natural_key("aichi", 11).get_absolute_url(), 8),
+        # session, user, plan, target, paired targets, count, a page of activities with
+        # targets and owners
+        "target": (Target.objects.get_by_natural_key("aichi", 11).get_absolute_url(), 9),
         # session, user, plan, targets, the cells counted in SQL, the activities they list
         "coverage": (reverse("coverage"), 6),
         # session, user, user and group permissions, plan, count, meetings, their activities

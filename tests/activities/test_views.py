@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, Meeting, Status, StatusChange
+from activities.views import PAGE_SIZE
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import ActivityFactory, MeetingFactory, UserFactory
@@ -456,7 +457,32 @@ def test_target_page_shows_its_text_its_pairs_and_its_activities(client, plan):
 
     assert target.text in response.text
     assert [str(t) for t in response.context["paired"]] == ["Aichi Target 4", "Aichi Target 7"]
-    assert [a.number for a in response.context["activities"]] == [11, 12, 13, 14]
+    assert [a.number for a in response.context["page"]] == [11, 12, 13, 14]
+
+
+def test_a_target_page_shows_its_activities_a_page_at_a_time(client, plan):
+    target = Target.objects.get_by_natural_key("aichi", 16)
+    added = [ActivityFactory(plan=plan, targets=[target]) for _ in range(PAGE_SIZE + 5)]
+
+    first = client.get(target.get_absolute_url())
+    second = client.get(target.get_absolute_url(), {"page": 2})
+
+    assert f"{len(added)} joint activities" in first.text
+    shown = [a.pk for a in first.context["page"]] + [a.pk for a in second.context["page"]]
+    assert shown == [a.pk for a in added]
+    assert 'rel="next"' in first.text
+
+
+def test_a_long_list_offers_a_few_page_links_around_the_current_one(client, plan, monkeypatch):
+    monkeypatch.setattr("activities.views.PAGE_SIZE", 1)
+
+    response = client.get(reverse("activities:list"), {"page": 14})
+
+    assert [a.number for a in response.context["page"]] == [14]
+    assert '<span aria-current="page">14</span>' in response.text
+    assert 'href="?page=28"' in response.text
+    assert 'href="?page=5"' not in response.text
+    assert response.text.count("…") == 2
 
 
 def test_an_unknown_target_is_not_found(client, plan):
