@@ -125,7 +125,7 @@ def activity_rows(activities):
                 ", ".join(str(n) for n in sorted(int(n) for n in split(activity.aichi_numbers))),
                 labels.get(getattr(activity, "status_shown", activity.status)),
                 leads.get(activity.lead, activity.lead),
-                ", ".join(sorted(split(activity.owner_names), key=str.casefold)),
+                ", ".join(activity.owner_names),
                 activity.due_date.isoformat() if activity.due_date else "",
                 activity.updated_at.strftime("%Y-%m-%d %H:%M") if activity.updated_at else "",
             )

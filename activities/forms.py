@@ -46,13 +46,14 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, activity: Activity, **kwargs):
+        """`activity` comes from `Activity.objects.for_detail()`."""
         self.activity = activity
         kwargs.setdefault(
             "initial",
             {
                 "status": activity.status,
                 "effective_on": timezone.localdate(),
-                "owners": list(activity.owners.all()),
+                "owners": sorted(activity.owner_ids),
                 "version": activity.version,
             },
         )
@@ -75,7 +76,7 @@ class ProgressForm(forms.Form):
         if not self.errors and (
             cleaned["status"] == self.activity.status
             and not cleaned["note"]
-            and set(cleaned["owners"]) == set(self.activity.owners.all())
+            and {owner.pk for owner in cleaned["owners"]} == self.activity.owner_ids
         ):
             raise ValidationError(
                 "Nothing to save: choose a new status, add a note or change the owners.", code="no_change"

@@ -3,12 +3,12 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from activities.expressions import Joined, display_name
+from activities.expressions import Joined, display_name, split
 from targets.models import Framework, Target
 
 NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -148,6 +148,24 @@ class PlanRowQuerySet(models.QuerySet):
             models.Prefetch("targets", Target.objects.with_framework())
         )
 
+    def with_target_labels(self) -> "PlanRowQuerySet":
+        """Annotate the labels of each row's targets, read in the rows' own query (`target_labels`)."""
+        framework = "target__framework__"
+        sortable_label = Concat(
+            LPad(Cast(f"{framework}position", models.TextField()), 5, models.Value("0")),
+            LPad(Cast("target__number", models.TextField()), 5, models.Value("0")),
+            f"{framework}target_label",
+            models.Value(" "),
+            Cast("target__number", models.TextField()),
+            output_field=models.TextField(),
+        )
+        links = RowTarget.objects.filter(row=models.OuterRef("pk")).values("row")
+        return self.annotate(
+            sortable_target_labels=models.Subquery(
+                links.annotate(joined=Joined(sortable_label)).values("joined")
+            )
+        )
+
 
 class PlanRow(models.Model):
     """One row of the plan's table: the targets it pairs and the activities under them."""
@@ -163,6 +181,11 @@ class PlanRow(models.Model):
         ordering = ["plan", "position"]
         verbose_name = "plan row"
         constraints = [models.UniqueConstraint(fields=["plan", "position"], name="unique_row_position")]
+
+    @property
+    def target_labels(self) -> list[str]:
+        """"Migratory Species Target 5", …, in framework and number order (`with_target_labels()`)."""
+        return [label[10:] for label in sorted(split(self.sortable_target_labels))]
 
     def __str__(self) -> str:
         labels = " / ".join(target.short_label for target in self.targets.all())
@@ -247,7 +270,7 @@ class ActivityQuerySet(models.QuerySet):
 
     def for_export(self) -> "ActivityQuerySet":
         """Each activity's targets and owners joined into its own row (`cms_numbers`,
-        `aichi_numbers`, `owner_names`; see `expressions.split`), so an export is one query
+        `aichi_numbers`, see `expressions.split`; `owner_names`), so an export is one query
         that streams from a server-side cursor however many activities there are.
         """
 
@@ -255,23 +278,26 @@ class ActivityQuerySet(models.QuerySet):
             return models.Subquery(links.values("activity").annotate(joined=Joined(value)).values("joined"))
 
         serving = ActivityTarget.objects.filter(activity=models.OuterRef("pk"))
-        owned = Activity.owners.through.objects.filter(activity=models.OuterRef("pk"))
-        return self.annotate(
+        return self.with_owners_joined().annotate(
             cms_numbers=joined(serving.filter(target__framework__slug="cms"), "target__number"),
             aichi_numbers=joined(serving.filter(target__framework__slug="aichi"), "target__number"),
-            owner_names=joined(owned, display_name("user__")),
+        )
+
+    def with_owners_joined(self) -> "ActivityQuerySet":
+        """Annotate the owners' ids and names, read in the activities' own query (see
+        `Activity.owner_ids` and `Activity.owner_names`)."""
+        owned = Activity.owners.through.objects.filter(activity=models.OuterRef("pk")).values("activity")
+        return self.annotate(
+            owner_ids_joined=models.Subquery(owned.annotate(joined=Joined("user_id")).values("joined")),
+            owner_names_joined=models.Subquery(
+                owned.annotate(joined=Joined(display_name("user__"))).values("joined")
+            ),
         )
 
     def for_detail(self) -> "ActivityQuerySet":
-        return self.select_related("plan").prefetch_related(
+        return self.select_related("plan").with_owners_joined().prefetch_related(
             models.Prefetch("targets", Target.objects.with_framework()),
-            models.Prefetch(
-                "rows",
-                PlanRow.objects.order_by("position").prefetch_related(
-                    models.Prefetch("targets", Target.objects.with_framework())
-                ),
-            ),
-            "owners",
+            models.Prefetch("rows", PlanRow.objects.order_by("position").with_target_labels()),
             "references",
             models.Prefetch("status_changes", StatusChange.objects.select_related("changed_by", "meeting")),
         )
@@ -327,6 +353,16 @@ class Activity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])
+
+    @property
+    def owner_ids(self) -> set[int]:
+        """Needs `with_owners_joined()`."""
+        return {int(pk) for pk in split(self.owner_ids_joined)}
+
+    @property
+    def owner_names(self) -> list[str]:
+        """Full names (usernames when there is none), alphabetical. Needs `with_owners_joined()`."""
+        return sorted(split(self.owner_names_joined), key=str.casefold)
 
     def natural_key(self) -> tuple[str, int]:
         return (self.plan.slug, self.number)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.activity_list, name="list"),
     re_path(r"^activities\.(?P<fmt>csv|xlsx)$", views.activity_export, name="export"),
     path("activities/<int:pk>/", views.activity_detail, name="detail"),
+    path("activities/<int:pk>/history/", views.activity_history, name="history"),
     path("activities/<int:pk>/progress/", views.activity_update_progress, name="update-progress"),
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/new/", views.meeting_create, name="meeting-create"),

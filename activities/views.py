@@ -21,6 +21,7 @@ from activities.services import apply_review, update_progress
 from targets.models import Target
 
 PAGE_SIZE = 25
+HISTORY_LENGTH = 100  # the latest changes; admin's History shows every one
 
 
 def current_plan_or_404() -> Plan:
@@ -87,9 +88,7 @@ def _streamed(activities):
 
 
 def _detail_context(request, activity: Activity, form=None) -> dict:
-    staff = request.user.has_perm("activities.update_progress")
     return {
-        "change_history": activity_change_history(activity) if staff else None,
         "activity": activity,
         "plan": activity.plan,
         "meetings": Meeting.objects.visible_to(request.user).filter(activities=activity).order_by("-date"),
@@ -104,6 +103,20 @@ def _detail_context(request, activity: Activity, form=None) -> dict:
 def activity_detail(request, pk: int):
     activity = get_object_or_404(Activity.objects.for_detail(), pk=pk)
     return render(request, "activities/activity_detail.html", _detail_context(request, activity))
+
+
+@login_required
+@permission_required("activities.update_progress", raise_exception=True)
+def activity_history(request, pk: int):
+    """Every change to the activity, its owners, citations and targets: for secretariat staff."""
+    activity = get_object_or_404(Activity.objects.select_related("plan"), pk=pk)
+    context = {
+        "activity": activity,
+        "plan": activity.plan,
+        "entries": activity_change_history(activity, limit=HISTORY_LENGTH),
+        "length": HISTORY_LENGTH,
+    }
+    return render(request, "activities/activity_history.html", context)
 
 
 @require_POST

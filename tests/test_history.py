@@ -108,20 +108,26 @@ def test_linking_a_target_and_editing_a_meeting_leave_records(client, plan):
     assert meeting.history.first().history_user.username == "staff"
 
 
-def test_staff_see_the_full_change_history_on_the_activity_page(client, plan):
+def test_staff_read_the_full_change_history_from_the_activity_page(client, plan):
     staff = member_of("Secretariat staff", "staff")
     activity = Activity.objects.get(plan=plan, number=12)
     activity.owners.add(staff)
     activity.set_status(Status.PLANNED, by=staff, note="Booked")
+    history_url = reverse("activities:history", args=[activity.pk])
 
     client.force_login(staff)
     as_staff = client.get(activity.get_absolute_url())
+    history = client.get(history_url)
+    client.force_login(member_of("Focal points", "focal"))
+    as_focal_point = client.get(history_url)
     client.logout()
     as_visitor = client.get(activity.get_absolute_url())
 
-    assert "Change history" in as_staff.text
-    assert "“Not yet reported” → “Planned”" in as_staff.text
-    assert "Change history" not in as_visitor.text
+    assert history_url in as_staff.text
+    assert "“Not yet reported” → “Planned”" in history.text
+    assert as_focal_point.status_code == 403
+    assert client.get(history_url).status_code == 302  # to sign in
+    assert history_url not in as_visitor.text
     assert "Booked" in as_visitor.text  # the status history is public
 
 

@@ -48,10 +48,12 @@ def urls(plan):
         # session, user, plan, targets for the filter form, owner choices, count, page,
         # prefetched targets and owners of the page
         "list": (reverse("activities:list") + "?aichi=11&aichi=12&sort=-updated", 10),
-        # session, user, activity, its targets, rows and their targets, owners, references,
-        # status history, meetings, owner choices for the form, permissions; for staff the
-        # change history: records, their owners and citations, target links
-        "detail": (activity.get_absolute_url(), 18),
+        # session, user, permissions, activity, its targets, rows with their targets' labels,
+        # owners, references, status history, owner choices for the form, meetings
+        "detail": (activity.get_absolute_url(), 10),
+        # session, user, permissions, activity, its records, their owners and citations,
+        # target links
+        "history": (reverse("activities:history", args=[activity.pk]), 8),
         # session, user, plan, frameworks, targets with counts
         "targets": (reverse("target-list"), 6),
         # session, user, plan, target, paired targets, count, a page of activities with
@@ -61,9 +63,9 @@ def urls(plan):
         "coverage": (reverse("coverage"), 6),
         # session, user, user and group permissions, plan, count, meetings, their activities
         "meetings": (reverse("activities:meeting-list"), 8),
-        # session, user, plan, total, by status, by lead, by target, frameworks, targets of each
-        # framework, last annual meeting, activities not updated since
-        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 14),
+        # session, user, plan, by status, by lead, by target, targets, last annual meeting,
+        # activities not updated since
+        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 9),
         # session, user, plan, annual meetings, activities that moved with their changes
         "compare": (reverse("compare") + "?start=2016-01-01&end=2030-01-01", 7),
         # session, user, plan, targets, the activities with their targets and owners
@@ -79,6 +81,7 @@ def urls(plan):
 PAGES = [
     "list",
     "detail",
+    "history",
     "targets",
     "target",
     "coverage",

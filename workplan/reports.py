@@ -40,8 +40,8 @@ def bars(counts: dict, choices, total: int, colours=None) -> list[Bar]:
 
 def dashboard(plan: Plan, day: datetime.date | None) -> dict:
     activities = Activity.objects.filter(plan=plan).with_status_on(day)
-    total = activities.count()
     by_status = dict(activities.values_list("status_shown").annotate(n=Count("pk")).order_by())
+    total = sum(by_status.values())
     by_lead = dict(activities.values_list("lead").annotate(n=Count("pk")).order_by())
     rollup: dict[tuple[str, int], dict[str, int]] = {}
     for slug, number, status, n in (
@@ -51,14 +51,13 @@ def dashboard(plan: Plan, day: datetime.date | None) -> dict:
         .order_by()
     ):
         rollup.setdefault((slug, number), {})[status] = n
-    frameworks = []
-    for framework in plan.frameworks.order_by("position"):
-        rows = []
-        for target in Target.objects.with_framework().filter(framework=framework).order_by("number"):
-            counts = rollup.get((framework.slug, target.number), {})
-            served = sum(counts.values())
-            rows.append((target, served, bars(counts, Status.choices, served, BAR_COLOURS)))
-        frameworks.append((framework, rows))
+    frameworks: dict = {}
+    targets = Target.objects.with_framework().filter(framework__plans=plan)
+    for target in targets.order_by("framework__position", "number"):
+        counts = rollup.get((target.framework.slug, target.number), {})
+        served = sum(counts.values())
+        rows = frameworks.setdefault(target.framework, [])
+        rows.append((target, served, bars(counts, Status.choices, served, BAR_COLOURS)))
     last_annual = (
         Meeting.objects.filter(plan=plan, kind=MeetingKind.ANNUAL, date__lte=day or datetime.date.today())
         .order_by("-date")
@@ -71,7 +70,7 @@ def dashboard(plan: Plan, day: datetime.date | None) -> dict:
         "total": total,
         "by_status": bars(by_status, Status.choices, total, BAR_COLOURS),
         "by_lead": bars(by_lead, Lead.choices, total),
-        "frameworks": frameworks,
+        "frameworks": list(frameworks.items()),
         "last_annual": last_annual,
         "stale": list(stale) if last_annual else [],
     }
