@@ -182,11 +182,6 @@ class PlanRow(models.Model):
         verbose_name = "plan row"
         constraints = [models.UniqueConstraint(fields=["plan", "position"], name="unique_row_position")]
 
-    @property
-    def target_labels(self) -> list[str]:
-        """"Migratory Species Target 5", …, in framework and number order (`with_target_labels()`)."""
-        return [label[10:] for label in sorted(split(self.sortable_target_labels))]
-
     def __str__(self) -> str:
         labels = " / ".join(target.short_label for target in self.targets.all())
         return f"Row {self.position}: {labels}" if labels else f"Row {self.position}"
@@ -195,6 +190,11 @@ class PlanRow(models.Model):
         return (self.plan.slug, self.position)
 
     natural_key.dependencies = ["activities.plan"]
+
+    @property
+    def target_labels(self) -> list[str]:
+        """ "Migratory Species Target 5", …, in framework and number order (`with_target_labels()`)."""
+        return [label[10:] for label in sorted(split(self.sortable_target_labels))]
 
 
 class RowTarget(models.Model):
@@ -295,11 +295,17 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ActivityQuerySet":
-        return self.select_related("plan").with_owners_joined().prefetch_related(
-            models.Prefetch("targets", Target.objects.with_framework()),
-            models.Prefetch("rows", PlanRow.objects.order_by("position").with_target_labels()),
-            "references",
-            models.Prefetch("status_changes", StatusChange.objects.select_related("changed_by", "meeting")),
+        return (
+            self.select_related("plan")
+            .with_owners_joined()
+            .prefetch_related(
+                models.Prefetch("targets", Target.objects.with_framework()),
+                models.Prefetch("rows", PlanRow.objects.order_by("position").with_target_labels()),
+                "references",
+                models.Prefetch(
+                    "status_changes", StatusChange.objects.select_related("changed_by", "meeting")
+                ),
+            )
         )
 
 
