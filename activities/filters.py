@@ -3,6 +3,7 @@ from functools import partial
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -18,6 +19,16 @@ def target_choices(slug: str, targets=None) -> list[tuple[str, str]]:
     """The targets of a framework as filter choices. Hits the database unless given the targets."""
     targets = targets if targets is not None else Target.objects.with_framework().filter(framework__slug=slug)
     return [(str(t.number), target_choice_label(t)) for t in targets if t.framework.slug == slug]
+
+
+class ActivityOrdering(django_filters.OrderingFilter):
+    """Sorting by last update puts activities never updated first, as the oldest."""
+
+    def get_ordering_value(self, param):
+        if param.lstrip("-") != "updated":
+            return super().get_ordering_value(param)
+        updated = F("updated_at")
+        return updated.desc(nulls_last=True) if param.startswith("-") else updated.asc(nulls_first=True)
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -52,13 +63,13 @@ class ActivityFilter(django_filters.FilterSet):
         label="Owner",
     )
     q = django_filters.CharFilter(label="Words in the title or text", method="filter_text", max_length=200)
-    sort = django_filters.OrderingFilter(
+    sort = ActivityOrdering(
         label="Sort by",
         empty_label="Plan order",
         fields=[
             ("first_cms_target", "target"),
             ("status_order", "status"),
-            ("update_order", "updated"),
+            ("updated_at", "updated"),
         ],
         field_labels={
             "target": "Target",

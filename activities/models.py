@@ -11,8 +11,6 @@ from simple_history.models import HistoricalRecords
 from activities.expressions import Joined, display_name, split
 from targets.models import Framework, Target
 
-NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-
 
 class Status(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not yet reported"
@@ -21,6 +19,14 @@ class Status(models.TextChoices):
     COMPLETED = "completed", "Completed"
     ON_HOLD = "on_hold", "On hold"
     DISCONTINUED = "discontinued", "Discontinued"
+
+
+def status_rank(field: str) -> models.Case:
+    """The position of `field`'s status in the status list, for sorting."""
+    return models.Case(
+        *(models.When(**{field: value}, then=rank) for rank, value in enumerate(Status.values)),
+        output_field=models.IntegerField(),
+    )
 
 
 class Lead(models.TextChoices):
@@ -231,25 +237,18 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(query)
 
     def with_sort_keys(self) -> "ActivityQuerySet":
-        """Annotate what the list sorts by: first Migratory Species Target, last update.
+        """Annotate what the list sorts by besides its columns: the first Migratory Species Target.
 
         Correlated subqueries rather than a join, so a page's COUNT and filters need no GROUP BY.
         """
         cms = ActivityTarget.objects.filter(activity=models.OuterRef("pk"), target__framework__slug="cms")
         return self.annotate(
             first_cms_target=models.Subquery(cms.order_by("target__number").values("target__number")[:1]),
-            # Activities never updated sort as the oldest, on every database.
-            update_order=Coalesce("updated_at", models.Value(NEVER)),
         )
 
     def with_status_order(self) -> "ActivityQuerySet":
         """Annotate `status_order` (the order of the status list) of `status_shown`."""
-        return self.annotate(
-            status_order=models.Case(
-                *(models.When(status_shown=value, then=index) for index, value in enumerate(Status.values)),
-                output_field=models.IntegerField(),
-            )
-        )
+        return self.annotate(status_order=status_rank("status_shown"))
 
     def with_status_on(self, day: datetime.date | None, name: str = "status_shown") -> "ActivityQuerySet":
         """Annotate `name`: the status in force on `day` (the current one when None), from the history."""
@@ -340,6 +339,13 @@ class Activity(models.Model):
         ordering = ["plan", "number"]
         verbose_name_plural = "activities"
         permissions = [("update_progress", "Can update an activity's status and owners")]
+        # The list's filters and sorts, within a plan (plan order is the unique constraint's).
+        # Searching words and sorting by last update use indexes made in migration 0004.
+        indexes = [
+            models.Index(fields=["plan", "status"], name="activity_plan_status"),
+            models.Index(fields=["plan", "lead"], name="activity_plan_lead"),
+            models.Index("plan", status_rank("status"), "number", name="activity_plan_status_rank"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_activity_number"),
             models.CheckConstraint(
@@ -527,6 +533,8 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-effective_on", "-recorded_at", "-pk"]
         get_latest_by = ["effective_on", "recorded_at"]
+        # The status an activity had on a date: its latest change on or before it.
+        indexes = [models.Index(fields=["activity", "effective_on", "recorded_at"], name="status_change_on")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(old_status__in=Status.values) & models.Q(new_status__in=Status.values),

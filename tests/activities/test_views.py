@@ -231,6 +231,8 @@ def test_the_list_sorts_by_status_target_and_last_update(client, plan):
     url = reverse("activities:list")
 
     assert numbers(client.get(url, {"sort": "-updated"}))[:2] == [5, 20]
+    assert numbers(client.get(url, {"sort": "updated"}))[:3] == [1, 2, 3]  # never updated: oldest
+    assert numbers(client.get(url, {"sort": "updated", "page": 2}))[-2:] == [20, 5]
     assert numbers(client.get(url, {"sort": "-status"}))[0] == 20
     by_target = numbers(client.get(url, {"sort": "-target", "aichi": [11, 12]}))
     assert by_target == [20, 21, 22, 18, 19, 14]
