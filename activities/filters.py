@@ -3,7 +3,7 @@ from functools import partial
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -58,7 +58,9 @@ class ActivityFilter(django_filters.FilterSet):
     lead = django_filters.ChoiceFilter(choices=Lead.choices, empty_label="Any lead")
     owner = django_filters.ModelChoiceFilter(
         field_name="owners",
-        queryset=get_user_model().objects.filter(owned_activities__isnull=False).distinct(),
+        queryset=get_user_model().objects.filter(
+            Exists(Activity.owners.through.objects.filter(user=OuterRef("pk")))
+        ),
         empty_label="Anyone",
         label="Owner",
     )
@@ -112,5 +114,5 @@ class ActivityFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        # Ties, and no sort at all, keep the plan's own order.
-        return queryset.order_by(*queryset.query.order_by, "plan", "number")
+        # Ties, and no sort at all, keep the plan's own order (the queryset holds one plan).
+        return queryset.order_by(*queryset.query.order_by, "number")
