@@ -63,6 +63,7 @@ def seed(n: int) -> dict:
     """The plan plus synthetic activities up to `n` in all; returns ids the pages need."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
     from activities.models import Activity, ActivityTarget, Plan, Status, StatusChange
     from targets.models import Target
@@ -105,6 +106,8 @@ def seed(n: int) -> dict:
     Activity.owners.through.objects.bulk_create(owned, batch_size=5000)
     StatusChange.objects.bulk_create(changes, batch_size=5000)
     staff = users.create_superuser("bench-admin", "bench@example.org", secrets.token_urlsafe(16))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # the statistics autovacuum would gather in production
     return {
         "activity": Activity.objects.get(plan=plan, number=14).pk,
         "staff": staff.pk,
@@ -114,7 +117,7 @@ def seed(n: int) -> dict:
 
 PAGES = {
     "activity list": "/",
-    "list, filtered by one target of each framework": "/?cms=5&aichi=11",
+    "list, filtered by one target of each framework": "/?cms=5&aichi=4",
     "list, free-text search": "/?q=marine",
     "activity page": "/activities/{activity}/",
     "target page": "/targets/aichi/11/",
@@ -242,9 +245,11 @@ def measure(n: int, seconds: float, rounds: int) -> dict:
     ids = seed(n)
     session = staff_session(ids)
     counts = query_counts(ids, session)
+    explain = explain_list(session)
     db.connections.close_all()
     server = serve(env)
     try:
+        memory = export_memory(server.pid, session)
         results = {}
         for name, path in PAGES.items():
             path = path.format(**ids)
@@ -257,16 +262,98 @@ def measure(n: int, seconds: float, rounds: int) -> dict:
                 "eight": wrk(path, 8, seconds, session),
                 "bare": wrk(f"/bench/bare/{size}/", 1, seconds, session),
             }
-        peak_before = worker_peak_kb(server.pid)
-        for _ in range(4):
-            http_get("/activities.csv", session)
-        results["CSV export"]["peak_kb"] = worker_peak_kb(server.pid)
-        results["CSV export"]["peak_before_kb"] = peak_before
+        results["CSV export"].update(memory, streaming=export_streaming(session, rounds=3))
         results["status update"] = {"post_ms": status_update_latency(ids, session, rounds)}
+        results["explain"] = explain
     finally:
         server.terminate()
         server.wait()
     return results
+
+
+def export_memory(master: int, session: str) -> dict:
+    """Peak resident memory of the workers, warmed with list pages, before and after exports."""
+    for _ in range(8):
+        http_get("/", session)
+    before = worker_peak_kb(master)
+    for _ in range(4):
+        http_get("/activities.csv", session)
+    return {"peak_before_kb": before, "peak_kb": worker_peak_kb(master)}
+
+
+def export_streaming(session: str, rounds: int) -> dict:
+    """Median milliseconds to the CSV export's first byte and to its last."""
+    first, last = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        connection.request("GET", "/activities.csv", headers={"Cookie": f"sessionid={session}"})
+        response = connection.getresponse()
+        response.read(1)
+        first.append((time.perf_counter() - started) * 1000)
+        response.read()
+        last.append((time.perf_counter() - started) * 1000)
+        connection.close()
+    return {"first_byte_ms": statistics.median(first), "last_byte_ms": statistics.median(last)}
+
+
+# The list's filters and sorts, each with the index it should use.
+EXPLAINED = {
+    "plan order (no filter)": "/",
+    "one Migratory Species Target": "/?cms=5",
+    "one Aichi Target": "/?aichi=11",
+    "one target of each framework": "/?cms=5&aichi=4",
+    "status": "/?status=completed",
+    "lead": "/?lead=CBD",
+    "owner": "/?owner={owner}",
+    "words, rare (one activity)": "/?q=4242",
+    "words, common (a quarter of the activities)": "/?q=marine",
+    "status as of a date": "/?as_of=2017-06-30",
+    "sort by status": "/?sort=status",
+    "sort by last update, newest first": "/?sort=-updated",
+    "sort by target": "/?sort=target",
+}
+INDEX_USE = re.compile(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)")
+
+
+def explain_list(session: str) -> list[dict]:
+    """EXPLAIN ANALYZE of the list's page and count queries for each filter and sort."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session
+    owner = get_user_model().objects.filter(owned_activities__isnull=False).first()
+    explained = []
+    for name, path in EXPLAINED.items():
+        if "{owner}" in path and owner is None:
+            continue  # the plan alone has no owners yet
+        path = path.format(owner=owner.pk if owner else "")
+        with CaptureQueriesContext(connection) as context:
+            client.get(path)
+        listed = [
+            query["sql"]
+            for query in context.captured_queries
+            if 'FROM "activities_activity"' in query["sql"] and "_prefetch_related_val" not in query["sql"]
+        ]
+        plans = []
+        for sql in listed:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}")
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        text = "\n\n".join(plans)
+        explained.append(
+            {
+                "name": name,
+                "path": path,
+                "indexes": sorted(set(INDEX_USE.findall(text))),
+                "ms": sum(float(m) for m in re.findall(r"Execution Time: ([\d.]+) ms", text)),
+                "plan": text,
+            }
+        )
+    return explained
 
 
 def http_get(path: str, session: str) -> bytes:
@@ -284,20 +371,38 @@ def ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}" if value and base else "n/a"
 
 
+def versions() -> str:
+    from importlib.metadata import version
+
+    server = psql("SHOW server_version").strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.machine(),
+    )  # fmt: skip
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"Django {version('django')}, PostgreSQL {server}, gunicorn {version('gunicorn')} with 2 sync "
+        f"workers, wrk {wrk_version}"
+    )
+
+
 def report(runs: dict, seconds: float) -> str:
     sizes = list(runs)
     admin = "admin activity changelist"
     lines = [
         "# Benchmarks",
         "",
-        f"Made by `bench/run` on {datetime.date.today():%-d %B %Y}: {platform.node()}, "
-        f"{os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, PostgreSQL, gunicorn with 2 workers, wrk for {seconds} s per "
-        "measurement. One connection for latency (median and 95th percentile, ms), eight for throughput "
-        '(requests per second). "bare" is a Django view returning the same number of bytes through the '
-        'same middleware, measured in the same run; "admin" is Django admin\'s activity changelist.',
+        f"Made by `bench/run` on {datetime.date.today():%-d %B %Y}. {versions()}. wrk runs {seconds} s "
+        "per measurement: one connection for latency (median and 95th percentile, ms), eight for "
+        'throughput (requests per second). "× bare" divides by the median of a Django view returning '
+        "the same number of bytes through the same middleware, measured right after the page; "
+        '"× admin" by the median of Django admin\'s activity changelist at the same N. Pages are read '
+        "by a signed-in superuser; query counts are read in the same process with Django's test client.",
         "",
     ]
+    lines += criteria(runs)
     for n in sizes:
         results = runs[n]
         lines += [
@@ -315,15 +420,91 @@ def report(runs: dict, seconds: float) -> str:
                 f"{ratio(r['one']['p50_ms'], admin_median)} |"
             )
         csv = results["CSV export"]
+        stream = csv["streaming"]
         lines += [
             "",
             f"Status update POST: median {results['status update']['post_ms']:.1f} ms "
             f"(activity page {results['activity page']['one']['p50_ms']:.1f} ms). "
-            f"CSV export: worker peak memory {csv['peak_kb'] / 1024:.0f} MB after exporting "
-            f"(before: {csv['peak_before_kb'] / 1024:.0f} MB).",
+            f"CSV export ({csv['bytes'] / 1e6:.1f} MB): first byte after "
+            f"{stream['first_byte_ms']:.0f} ms, last after {stream['last_byte_ms']:.0f} ms; "
+            f"worker peak memory {csv['peak_before_kb'] / 1024:.0f} MB before exporting, "
+            f"{csv['peak_kb'] / 1024:.0f} MB after.",
             "",
         ]
+    lines += explained(runs[sizes[-1]])
+    notes = ROOT / "bench" / "notes.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8")]
     return "\n".join(lines) + "\n"
+
+
+def criteria(runs: dict) -> list[str]:
+    """The issue's targets, checked against this run (keys are sizes, as JSON keeps them)."""
+    sizes = list(runs)
+    small, large = runs[sizes[0]], runs.get(10000) or runs[sizes[-1]]  # the issue's targets are at 10,000
+    n_small, n_large = (f"{r['activity list']['activities']:,}" for r in (small, large))
+    mid = runs.get(1000) or runs[sizes[0]]
+    lists = ["activity list", "list, filtered by one target of each framework", "list, free-text search"]
+    filtered = lists[1]
+    median = lambda r, page: r[page]["one"]["p50_ms"]  # noqa: E731
+    rows = []
+
+    def check(what, ok, measured):
+        rows.append(f"| {what} | {'yes' if ok else '**no**'} | {measured} |")
+
+    flat = [p for p in PAGES if small[p]["queries"] != large[p]["queries"]]
+    check(
+        f"same queries per request at N = {n_small} and {n_large}",
+        not flat,
+        "all pages" if not flat else "differ: " + ", ".join(flat),
+    )
+    most = max(large[p]["queries"] for p in PAGES)
+    check("at most 10 queries per page", most <= 10, f"most: {most}")
+    growth = median(large, filtered) / median(small, filtered)
+    check(
+        f"filtered list at N = {n_large} within 1.3× of N = {n_small}",
+        growth <= 1.3,
+        f"{median(large, filtered):.1f} / {median(small, filtered):.1f} ms = {growth:.2f}×",
+    )
+    worst_bare = max(median(large, p) / large[p]["bare"]["p50_ms"] for p in lists)
+    check("list pages within 3× the bare view", worst_bare <= 3, f"worst {worst_bare:.1f}×")
+    worst_admin = max(median(large, p) / median(large, "admin activity changelist") for p in lists)
+    check("list pages no slower than the admin changelist", worst_admin <= 1, f"worst {worst_admin:.2f}×")
+    update = large["status update"]["post_ms"] / median(large, "activity page")
+    check("status update within 1.5× an activity page", update <= 1.5, f"{update:.2f}×")
+    stream = large["CSV export"]["streaming"]
+    check(
+        "CSV export streams (first byte before the last)",
+        stream["first_byte_ms"] < stream["last_byte_ms"] / 2,
+        f"first byte {stream['first_byte_ms']:.0f} ms, last {stream['last_byte_ms']:.0f} ms",
+    )
+    memory = (large["CSV export"]["peak_kb"] - mid["CSV export"]["peak_kb"]) / 1024
+    check(
+        f"export peak memory grows < 50 MB from N = {mid['activity list']['activities']:,} to {n_large}",
+        memory < 50,
+        f"{memory:+.0f} MB",
+    )
+    return ["## The targets", "", "| target | met | measured |", "| --- | --- | --- |", *rows, ""]
+
+
+def explained(results: dict) -> list[str]:
+    n = results["activity list"]["activities"]
+    lines = [
+        f"## Indexes the list uses (EXPLAIN ANALYZE at N = {n:,})",
+        "",
+        "The list page's own queries (its count and its page of activities) for each filter and sort.",
+        "",
+        "| filter or sort | address | indexes used | SQL ms |",
+        "| --- | --- | --- | ---: |",
+    ]
+    for case in results["explain"]:
+        indexes = ", ".join(f"`{name}`" for name in case["indexes"]) or "none (sequential scan)"
+        lines.append(f"| {case['name']} | `{case['path']}` | {indexes} | {case['ms']:.1f} |")
+    lines += ["", "<details><summary>The plans</summary>", ""]
+    for case in results["explain"]:
+        lines += [f"### {case['name']}: `{case['path']}`", "", "```", case["plan"], "```", ""]
+    lines += ["</details>", ""]
+    return lines
 
 
 def main():

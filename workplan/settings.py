@@ -109,6 +109,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "workplan.renderers.DjangoWidgetsInJinja2"
+
 DATABASES = {
     "default": env.db_url_config(
         env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
