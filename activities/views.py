@@ -123,13 +123,14 @@ def activity_history(request, pk: int):
 @login_required
 @permission_required("activities.update_progress", raise_exception=True)
 def activity_update_progress(request, pk: int):
-    activity = get_object_or_404(Activity.objects.for_detail(), pk=pk)
+    # What the form checks against; the page's related data only if it must be shown again.
+    activity = get_object_or_404(Activity.objects.select_related("plan").with_owners_joined(), pk=pk)
     form = ProgressForm(request.POST, activity=activity)
     if not form.is_valid():
         return render(
             request,
             "activities/activity_detail.html",
-            _detail_context(request, activity, form),
+            _detail_context(request, Activity.objects.for_detail().get(pk=pk), form),
             status=HTTPStatus.BAD_REQUEST,
         )
     try:
