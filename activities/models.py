@@ -310,7 +310,7 @@ class ActivityQuerySet(models.QuerySet):
 
 class Activity(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
-    number = models.PositiveSmallIntegerField(help_text="Order of the activity in the plan.")
+    number = models.PositiveIntegerField(help_text="Order of the activity in the plan.")
     title = models.CharField(max_length=200, help_text="A short title for lists.")
     text = models.TextField(help_text="The activity as the plan words it.")
     targets = models.ManyToManyField(Target, through="ActivityTarget", related_name="activities")

@@ -24,6 +24,7 @@ CELL_LIMIT = 12
 class Cell:
     cms: Target
     aichi: Target
+    day: datetime.date | None = None
     count: int = 0
     activities: list = field(default_factory=list)  # every one, when count <= the limit
 
@@ -33,7 +34,10 @@ class Cell:
 
     @property
     def list_url(self) -> str:
-        query = urlencode({"cms": self.cms.number, "aichi": self.aichi.number})
+        query = {"cms": self.cms.number, "aichi": self.aichi.number}
+        if self.day:
+            query["as_of"] = self.day.isoformat()
+        query = urlencode(query)
         return f"{reverse('activities:list')}?{query}"
 
 
@@ -93,7 +97,7 @@ def coverage_matrix(plan: Plan, day: datetime.date | None = None, limit: int | N
     targets = list(Target.objects.with_framework().filter(framework__plans=plan).order_by("number"))
     cms = [target for target in targets if target.framework.slug == "cms"]
     aichi = [target for target in targets if target.framework.slug == "aichi"]
-    cells = {(row.pk, column.pk): Cell(row, column) for row in cms for column in aichi}
+    cells = {(row.pk, column.pk): Cell(row, column, day) for row in cms for column in aichi}
     if not cells:
         return {"plan": plan, "cell_limit": limit, "columns": [], "matrix": [], "uncovered": targets}
     members = _cell_members(plan, cms[0].framework_id, aichi[0].framework_id, limit)

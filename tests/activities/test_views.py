@@ -533,6 +533,8 @@ def test_a_crowded_coverage_cell_shows_its_count_and_links_to_the_filtered_list(
     assert 'href="/?cms=3&amp;aichi=16"' in response.text
     listed = client.get(cell.list_url).context["page"].paginator.count
     assert listed == len(added)
+    as_of = client.get(reverse("coverage"), {"as_of": "2017-01-01"})
+    assert 'href="/?cms=3&amp;aichi=16&amp;as_of=2017-01-01"' in as_of.text
     download = b"".join(client.get(reverse("coverage-csv")).streaming_content).decode("utf-8-sig")
     assert "; ".join(str(activity.number) for activity in added) in download
 
