@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from activities.models import Activity, Meeting, Status
@@ -19,12 +19,12 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
 
 def owner_candidates():
     """Active members of "Secretariat staff", and whoever owns an activity already."""
-    return (
-        User.objects.filter(
-            Q(is_active=True, groups__name="Secretariat staff") | Q(owned_activities__isnull=False)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+    owns_one = Exists(Activity.owners.through.objects.filter(user=OuterRef("pk")))
+    in_staff = Exists(
+        User.groups.through.objects.filter(user=OuterRef("pk"), group__name="Secretariat staff")
+    )
+    return User.objects.filter(Q(in_staff, is_active=True) | Q(owns_one)).order_by(
+        "first_name", "last_name", "username"
     )
 
 

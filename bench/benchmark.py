@@ -518,7 +518,17 @@ def main():
     parser.add_argument(
         "--smoke", action="store_true", help="N = 25, one second each: checks the script runs"
     )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="write the report again from the raw figures of the last run (after editing bench/notes.md)",
+    )
     options = parser.parse_args()
+    if options.report:
+        raw = ROOT / "docs" / "benchmarks.json"
+        runs = {int(n): results for n, results in json.loads(raw.read_text(encoding="utf-8")).items()}
+        (ROOT / "docs" / "benchmarks.md").write_text(report(runs, options.seconds), encoding="utf-8")
+        return
     if options.smoke:
         options.sizes, options.seconds, options.rounds = "25", 1, 3
     if options.output is None:
