@@ -22,13 +22,21 @@ def target_choices(slug: str, targets=None) -> list[tuple[str, str]]:
 
 
 class ActivityOrdering(django_filters.OrderingFilter):
-    """Sorting by last update puts activities never updated first, as the oldest."""
+    """Sorting by last update puts activities never updated first, as the oldest; by target,
+    those serving no Migratory Species Target last, on every database."""
 
     def get_ordering_value(self, param):
-        if param.lstrip("-") != "updated":
-            return super().get_ordering_value(param)
-        updated = F("updated_at")
-        return updated.desc(nulls_last=True) if param.startswith("-") else updated.asc(nulls_first=True)
+        descending = param.startswith("-")
+        if param.lstrip("-") == "updated":
+            updated = F("updated_at")
+            return updated.desc(nulls_last=True) if descending else updated.asc(nulls_first=True)
+        if param.lstrip("-") == "target":  # activities serving no Migratory Species Target last
+            return (
+                F("first_cms_target").desc(nulls_last=True)
+                if descending
+                else F("first_cms_target").asc(nulls_last=True)
+            )
+        return super().get_ordering_value(param)
 
 
 class ActivityFilter(django_filters.FilterSet):

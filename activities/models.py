@@ -236,15 +236,12 @@ class ActivityQuerySet(models.QuerySet):
             query &= models.Q(title__icontains=word) | models.Q(text__icontains=word)
         return self.filter(query)
 
-    def with_sort_keys(self) -> "ActivityQuerySet":
-        """Annotate what the list sorts by besides its columns: the first Migratory Species Target.
-
-        Correlated subqueries rather than a join, so a page's COUNT and filters need no GROUP BY.
-        """
+    def refresh_first_cms_target(self) -> int:
+        """Store each activity's lowest Migratory Species Target number, the list's sort by
+        target, so an index serves that sort. A derived key, left out of the change history."""
         cms = ActivityTarget.objects.filter(activity=models.OuterRef("pk"), target__framework__slug="cms")
-        return self.annotate(
-            first_cms_target=models.Subquery(cms.order_by("target__number").values("target__number")[:1]),
-        )
+        lowest = cms.values("activity").annotate(lowest=models.Min("target__number")).values("lowest")
+        return self.update(first_cms_target=models.Subquery(lowest))
 
     def with_status_order(self) -> "ActivityQuerySet":
         """Annotate `status_order` (the order of the status list) of `status_shown`."""
@@ -331,9 +328,12 @@ class Activity(models.Model):
     version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised by every tracked change, so a stale edit is detected."
     )
+    first_cms_target = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="Kept by activities/signals.py, for sorting."
+    )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[owners, references])
+    history = HistoricalRecords(m2m_fields=[owners, references], excluded_fields=["first_cms_target"])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -345,6 +345,7 @@ class Activity(models.Model):
             models.Index(fields=["plan", "status"], name="activity_plan_status"),
             models.Index(fields=["plan", "lead"], name="activity_plan_lead"),
             models.Index("plan", status_rank("status"), "number", name="activity_plan_status_rank"),
+            models.Index(fields=["plan", "first_cms_target", "number"], name="activity_plan_first_cms"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_activity_number"),

@@ -13,6 +13,7 @@ from activities.models import (
     Secretariat,
     StaleEdit,
 )
+from activities.signals import refreshed_once
 from targets.models import Framework, Target
 from targets.services import upsert
 
@@ -77,8 +78,9 @@ def load_plan(*, data: dict) -> Plan:
                 values={"position": position},
             )
             served[number].update(row_targets)
-    for number, activity in activities.items():
-        _sync_links(ActivityTarget, {"activity": activity}, "target", served[number])
+    with refreshed_once():
+        for number, activity in activities.items():
+            _sync_links(ActivityTarget, {"activity": activity}, "target", served[number])
     return plan
 
 

@@ -36,7 +36,7 @@ def _filtered(request, plan: Plan, activities):
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
     filterset = ActivityFilter(
         request.GET or None,
-        queryset=activities.filter(plan=plan).with_sort_keys(),
+        queryset=activities.filter(plan=plan),
         targets=targets,
     )
     valid = filterset.is_valid() if filterset.is_bound else True

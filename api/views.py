@@ -47,7 +47,6 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Activity.objects.filter(plan_id=current_plan_id())
-            .with_sort_keys()
             .for_list()
             .prefetch_related("references")
             .order_by("number")

@@ -105,6 +105,7 @@ def seed(n: int) -> dict:
     ActivityTarget.objects.bulk_create(links, batch_size=5000)
     Activity.owners.through.objects.bulk_create(owned, batch_size=5000)
     StatusChange.objects.bulk_create(changes, batch_size=5000)
+    Activity.objects.filter(plan=plan).refresh_first_cms_target()  # bulk inserts send no signals
     staff = users.create_superuser("bench-admin", "bench@example.org", secrets.token_urlsafe(16))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # the statistics autovacuum would gather in production

@@ -107,3 +107,32 @@ def test_an_activity_with_history_cannot_be_deleted():
 
     with pytest.raises(ProtectedError):
         activity.delete()
+
+
+def sort_key(activity) -> int | None:
+    return Activity.objects.values_list("first_cms_target", flat=True).get(pk=activity.pk)
+
+
+def test_the_sort_key_follows_the_targets_an_activity_serves(plan):
+    cms = {n: Target.objects.get_by_natural_key("cms", n) for n in (3, 7, 9)}
+    activity = ActivityFactory(plan=plan, targets=[cms[7], Target.objects.get_by_natural_key("aichi", 1)])
+    assert sort_key(activity) == 7
+
+    ActivityTarget.objects.create(activity=activity, target=cms[3])  # as admin's inline saves it
+    assert sort_key(activity) == 3
+    ActivityTarget.objects.filter(activity=activity, target=cms[3]).delete()
+    assert sort_key(activity) == 7
+    activity.targets.add(cms[9])
+    activity.targets.remove(cms[7])
+    assert sort_key(activity) == 9
+    cms[3].activities.add(activity)  # from the target's side
+    assert sort_key(activity) == 3
+    activity.targets.clear()
+    assert sort_key(activity) is None
+
+
+def test_the_plan_loads_with_its_sort_keys(plan):
+    keys = dict(Activity.objects.filter(plan=plan).values_list("number", "first_cms_target"))
+
+    assert keys[1] is None  # a cross-cutting commitment
+    assert keys[11] == 5

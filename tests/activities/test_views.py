@@ -236,6 +236,11 @@ def test_the_list_sorts_by_status_target_and_last_update(client, plan):
     assert numbers(client.get(url, {"sort": "-status"}))[0] == 20
     by_target = numbers(client.get(url, {"sort": "-target", "aichi": [11, 12]}))
     assert by_target == [20, 21, 22, 18, 19, 14]
+    every = numbers(client.get(url, {"sort": "target"})) + numbers(
+        client.get(url, {"sort": "target", "page": 2})
+    )
+    cross_cutting = set(Activity.objects.filter(plan=plan).cross_cutting().values_list("number", flat=True))
+    assert set(every[-len(cross_cutting) :]) == cross_cutting  # serving no target: last, on every database
 
 
 @pytest.mark.parametrize(
