@@ -1,6 +1,6 @@
 """SQL expressions that Django 5.2 has only for PostgreSQL, written for every database we run on."""
 
-from django.db.models import Aggregate, TextField, Value
+from django.db.models import Aggregate, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 
 # Joins a group's values; no name, title or number holds it, so splitting is safe.
@@ -18,6 +18,11 @@ class Joined(Aggregate):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def joined(links, value) -> Subquery:
+    """`value` of every row of `links` (a correlated queryset grouped by `values()`), joined."""
+    return Subquery(links.annotate(joined=Joined(value)).values("joined"))
 
 
 def split(joined: str | None) -> list[str]:

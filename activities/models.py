@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from activities.expressions import Joined, display_name, split
+from activities.expressions import display_name, joined, split
 from targets.models import Framework, Target
 
 
@@ -166,11 +166,7 @@ class PlanRowQuerySet(models.QuerySet):
             output_field=models.TextField(),
         )
         links = RowTarget.objects.filter(row=models.OuterRef("pk")).values("row")
-        return self.annotate(
-            sortable_target_labels=models.Subquery(
-                links.annotate(joined=Joined(sortable_label)).values("joined")
-            )
-        )
+        return self.annotate(sortable_target_labels=joined(links, sortable_label))
 
 
 class PlanRow(models.Model):
@@ -269,11 +265,7 @@ class ActivityQuerySet(models.QuerySet):
         `aichi_numbers`, see `expressions.split`; `owner_names`), so an export is one query
         that streams from a server-side cursor however many activities there are.
         """
-
-        def joined(links, value):
-            return models.Subquery(links.values("activity").annotate(joined=Joined(value)).values("joined"))
-
-        serving = ActivityTarget.objects.filter(activity=models.OuterRef("pk"))
+        serving = ActivityTarget.objects.filter(activity=models.OuterRef("pk")).values("activity")
         return self.with_owners_joined().annotate(
             cms_numbers=joined(serving.filter(target__framework__slug="cms"), "target__number"),
             aichi_numbers=joined(serving.filter(target__framework__slug="aichi"), "target__number"),
@@ -284,10 +276,8 @@ class ActivityQuerySet(models.QuerySet):
         `Activity.owner_ids` and `Activity.owner_names`)."""
         owned = Activity.owners.through.objects.filter(activity=models.OuterRef("pk")).values("activity")
         return self.annotate(
-            owner_ids_joined=models.Subquery(owned.annotate(joined=Joined("user_id")).values("joined")),
-            owner_names_joined=models.Subquery(
-                owned.annotate(joined=Joined(display_name("user__"))).values("joined")
-            ),
+            owner_ids_joined=joined(owned, "user_id"),
+            owner_names_joined=joined(owned, display_name("user__")),
         )
 
     def for_detail(self) -> "ActivityQuerySet":
