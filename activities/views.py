@@ -31,6 +31,12 @@ def current_plan_or_404() -> Plan:
     return plan
 
 
+def paged(request, items) -> dict:
+    """The page of `items` the request asks for, and the page links to show around it."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
+
+
 def _filtered(request, plan: Plan, activities):
     """The list's filter set over `activities` of the plan, whether it is valid, and its results."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
@@ -46,7 +52,6 @@ def _filtered(request, plan: Plan, activities):
 def activity_list(request):
     plan = current_plan_or_404()
     filterset, valid, activities = _filtered(request, plan, Activity.objects.for_list())
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -55,8 +60,7 @@ def activity_list(request):
         {
             "plan": plan,
             "filter": filterset,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
+            **paged(request, activities),
             "query": query.urlencode(),
             "filtered": any(
                 request.GET.get(name) for name in filterset.filters if name not in ("sort", "as_of")

@@ -4,7 +4,6 @@ import datetime
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET
 from activities.audit import audit
 from activities.downloads import csv_response
 from activities.models import Activity, PlanRow, Status
-from activities.views import PAGE_SIZE, current_plan_or_404
+from activities.views import current_plan_or_404, paged
 from targets.models import Framework, Target
 from workplan.coverage import coverage_matrix
 from workplan.forms import AsOfForm, CompareForm
@@ -61,14 +60,7 @@ def target_detail(request, framework: str, number: int):
         .distinct()
     )
     activities = Activity.objects.filter(plan=plan).for_target(target).for_list().order_by("number")
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "plan": plan,
-        "target": target,
-        "paired": paired,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
-    }
+    context = {"plan": plan, "target": target, "paired": paired, **paged(request, activities)}
     return render(request, "workplan/target_detail.html", context)
 
 
