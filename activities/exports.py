@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 
-from activities.expressions import split
 from activities.models import Activity, Lead, Plan, PlanRow, Status
+from core.expressions import split
 from targets.models import Target
 
 # Keys that name each framework's target lists in the export; other frameworks get "<slug>_targets".
@@ -87,8 +87,6 @@ def plan_as_data(plan: Plan) -> dict:
     }
 
 
-# A spreadsheet treats a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "Number",
     "Title",
@@ -103,12 +101,6 @@ COLUMNS = [
 ]
 
 
-def neutralise(value) -> str:
-    """The value as text that no spreadsheet runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def activity_rows(activities):
     """COLUMNS for each activity of a `for_export()` queryset, as the list page shows it
     (status as of its date)."""
@@ -116,17 +108,14 @@ def activity_rows(activities):
     leads = dict(Lead.choices)
     for activity in activities:
         yield [
-            neutralise(value)
-            for value in (
-                activity.number,
-                activity.title,
-                activity.text,
-                ", ".join(str(n) for n in sorted(int(n) for n in split(activity.cms_numbers))),
-                ", ".join(str(n) for n in sorted(int(n) for n in split(activity.aichi_numbers))),
-                labels.get(getattr(activity, "status_shown", activity.status)),
-                leads.get(activity.lead, activity.lead),
-                ", ".join(activity.owner_names),
-                activity.due_date.isoformat() if activity.due_date else "",
-                activity.updated_at.strftime("%Y-%m-%d %H:%M") if activity.updated_at else "",
-            )
+            activity.number,
+            activity.title,
+            activity.text,
+            ", ".join(str(n) for n in sorted(int(n) for n in split(activity.cms_numbers))),
+            ", ".join(str(n) for n in sorted(int(n) for n in split(activity.aichi_numbers))),
+            labels.get(getattr(activity, "status_shown", activity.status)),
+            leads.get(activity.lead, activity.lead),
+            ", ".join(activity.owner_names),
+            activity.due_date.isoformat() if activity.due_date else "",
+            activity.updated_at.strftime("%Y-%m-%d %H:%M") if activity.updated_at else "",
         ]

@@ -30,11 +30,11 @@ class ActivityOrdering(django_filters.OrderingFilter):
         if param.lstrip("-") == "updated":
             updated = F("updated_at")
             return updated.desc(nulls_last=True) if descending else updated.asc(nulls_first=True)
-        if param.lstrip("-") == "target":  # activities serving no Migratory Species Target last
+        if param.lstrip("-") == "target":  # activities serving no target last
             return (
-                F("first_cms_target").desc(nulls_last=True)
+                F("target_sort_key").desc(nulls_last=True)
                 if descending
-                else F("first_cms_target").asc(nulls_last=True)
+                else F("target_sort_key").asc(nulls_last=True)
             )
         return super().get_ordering_value(param)
 
@@ -77,7 +77,7 @@ class ActivityFilter(django_filters.FilterSet):
         label="Sort by",
         empty_label="Plan order",
         fields=[
-            ("first_cms_target", "target"),
+            ("target_sort_key", "target"),
             ("status_order", "status"),
             ("updated_at", "updated"),
         ],

@@ -3,13 +3,15 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from activities.models import Activity, Meeting, Status
-from targets.versioning import VersionedModelForm
+from activities.models import Activity, Meeting, Status, owner_candidates
+from activities.services import progress_errors, review_date
+from core.versioning import MAX_VERSION, VersionedModelForm
 
 User = get_user_model()
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -17,24 +19,20 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-def owner_candidates():
-    """Active members of "Secretariat staff", and whoever owns an activity already."""
-    owns_one = Exists(Activity.owners.through.objects.filter(user=OuterRef("pk")))
-    in_staff = Exists(
-        User.groups.through.objects.filter(user=OuterRef("pk"), group__name="Secretariat staff")
-    )
-    return User.objects.filter(Q(in_staff, is_active=True) | Q(owns_one)).order_by(
-        "first_name", "last_name", "username"
-    )
+def add_errors(form: forms.Form, errors: dict) -> None:
+    """Show `services.progress_errors` beside the form's fields (or above it)."""
+    for name, messages in errors.items():
+        for error in messages:
+            form.add_error(None if name == "__all__" or name not in form.fields else name, error)
 
 
 class ProgressForm(forms.Form):
-    """A status update (and the owners) from the activity page."""
+    """A status update, the owners and the due date, from the activity page."""
 
     status = forms.ChoiceField(choices=Status.choices, label="New status")
     effective_on = forms.DateField(
         label="Took effect on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
         help_text="The date the new status took effect (today unless you say otherwise).",
     )
     note = forms.CharField(
@@ -43,10 +41,16 @@ class ProgressForm(forms.Form):
     owners = UserChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    due_date = forms.DateField(
+        required=False,
+        label="Due date",
+        widget=DATE_INPUT,
+        help_text="Within the plan period; empty for none.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
     def __init__(self, *args, activity: Activity, **kwargs):
-        """`activity` comes from `Activity.objects.for_detail()`."""
+        """`activity` comes with its owners (`Activity.objects.with_owners_joined()`)."""
         self.activity = activity
         kwargs.setdefault(
             "initial",
@@ -54,32 +58,26 @@ class ProgressForm(forms.Form):
                 "status": activity.status,
                 "effective_on": timezone.localdate(),
                 "owners": sorted(activity.owner_ids),
+                "due_date": activity.due_date,
                 "version": activity.version,
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = owner_candidates()
-
-    def clean_effective_on(self):
-        day = self.cleaned_data["effective_on"]
-        if day > timezone.localdate():
-            raise ValidationError("A status cannot take effect in the future.", code="in_future")
-        plan_start = datetime.date(self.activity.plan.start_year, 1, 1)
-        if day < plan_start:
-            raise ValidationError(
-                f"The date cannot be before the plan starts ({plan_start:%-d %B %Y}).", code="before_plan"
-            )
-        return day
+        self.fields["owners"].queryset = owner_candidates(activity)
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and (
-            cleaned["status"] == self.activity.status
-            and not cleaned["note"]
-            and {owner.pk for owner in cleaned["owners"]} == self.activity.owner_ids
-        ):
-            raise ValidationError(
-                "Nothing to save: choose a new status, add a note or change the owners.", code="no_change"
+        if not self.errors:
+            add_errors(
+                self,
+                progress_errors(
+                    self.activity,
+                    status=cleaned["status"],
+                    effective_on=cleaned["effective_on"],
+                    owners=list(cleaned["owners"]),
+                    due_date=cleaned["due_date"],
+                    note=cleaned["note"],
+                ),
             )
         return cleaned
 
@@ -89,7 +87,7 @@ class MeetingForm(VersionedModelForm):
         model = Meeting
         fields = ["kind", "date", "place", "participants", "notes", "is_public", "activities"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DATE_INPUT,
             "participants": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 10}),
             "activities": forms.CheckboxSelectMultiple,
@@ -112,20 +110,75 @@ class MeetingForm(VersionedModelForm):
         return day
 
 
+class ReviewForm(forms.Form):
+    """The meeting's version when the review was opened: a stale review is refused."""
+
+    meeting_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
+
+
 class ReviewRowForm(forms.Form):
     """One activity's row in a meeting review."""
 
-    agreed_status = forms.ChoiceField(choices=Status.choices, label="Agreed status")
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    next_step = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    # Each carries the value it was shown with, so a refused save keeps only what this person
+    # changed (`has_changed`) and shows everyone else's entries as they are now.
+    agreed_status = forms.ChoiceField(choices=Status.choices, label="Agreed status", show_hidden_initial=True)
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), show_hidden_initial=True
+    )
+    next_step = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), show_hidden_initial=True
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
+    EDITED = ("agreed_status", "note", "next_step")
+
+    def __init__(self, *args, activity: Activity, meeting: Meeting, **kwargs):
+        self.activity, self.meeting = activity, meeting
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and cleaned["agreed_status"] != self.activity.status:
+            errors = progress_errors(
+                self.activity,
+                status=cleaned["agreed_status"],
+                effective_on=review_date(self.meeting),
+                note=cleaned["note"],
+            )
+            for messages in errors.values():
+                for error in messages:
+                    self.add_error("agreed_status", error)
+        return cleaned
 
 
-def review_forms(meeting, data=None) -> list[tuple[Activity, ReviewRowForm]]:
-    """A form for every activity of the meeting's plan, filled from the review so far."""
+def kept_after_conflict(data, rows, meeting) -> tuple[dict, list[Activity]]:
+    """The posted review made current again after a refused save: the rows this person
+    changed keep their entries, every other row shows what it holds now, and every version
+    is the current one. Also returns the activities whose rows someone else changed."""
+    data = data.copy()
+    current, fresh_rows = review_forms(meeting)
+    data["meeting_version"] = current.initial["meeting_version"]
+    posted = {activity.pk: form for activity, form in rows}
+    changed_by_others = []
+    for activity, fresh in fresh_rows:
+        mine = posted.get(activity.pk)
+        seen = {name: data.get(fresh.add_initial_prefix(name)) for name in ReviewRowForm.EDITED}
+        if mine is not None and any(str(fresh.initial[name]) != (seen[name] or "") for name in seen):
+            changed_by_others.append(activity)
+        for name in ReviewRowForm.EDITED:
+            now = fresh.initial[name]
+            if mine is None or not mine.has_changed():
+                data[fresh.add_prefix(name)] = now
+            data[fresh.add_initial_prefix(name)] = now
+        data[fresh.add_prefix("version")] = activity.version
+    return data, changed_by_others
+
+
+def review_forms(meeting, data=None) -> tuple[ReviewForm, list[tuple[Activity, ReviewRowForm]]]:
+    """The review's own form and a form for every activity of the meeting's plan, filled from
+    the review so far."""
     items = {item.activity_id: item for item in meeting.review_items.all()}
     rows = []
-    for activity in Activity.objects.filter(plan=meeting.plan).order_by("number"):
+    for activity in Activity.objects.filter(plan=meeting.plan).select_related("plan").order_by("number"):
         item = items.get(activity.pk)
         initial = {
             "agreed_status": item.agreed_status if item else activity.status,
@@ -133,5 +186,8 @@ def review_forms(meeting, data=None) -> list[tuple[Activity, ReviewRowForm]]:
             "next_step": item.next_step if item else "",
             "version": activity.version,
         }
-        rows.append((activity, ReviewRowForm(data, prefix=f"a{activity.pk}", initial=initial)))
-    return rows
+        form = ReviewRowForm(
+            data, prefix=f"a{activity.pk}", initial=initial, activity=activity, meeting=meeting
+        )
+        rows.append((activity, form))
+    return ReviewForm(data, initial={"meeting_version": meeting.version}), rows

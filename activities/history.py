@@ -1,15 +1,19 @@
-"""The change history of an activity, as staff read it on the activity page."""
+"""The change history of an activity, as staff read it: every change to the activity itself,
+its owners and citations (its own records), the targets it serves and the rows it stands under
+(their link records), wherever the change was made."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
 
-from activities.models import Activity, ActivityTarget
+from activities.models import Activity, ActivityTarget, RowActivity
 
 HIDDEN_FIELDS = ["version", "updated_at"]
 # Many-to-many fields whose history is kept, and the related model's field in their through table.
 M2M_FIELDS = {"owners": "user", "references": "reference"}
+# Link tables whose records belong to the activity's history: (model, linked field, its label).
+LINKS = [(ActivityTarget, "target", "target"), (RowActivity, "row", "row")]
 
 
 @dataclass
@@ -21,7 +25,7 @@ class Entry:
 
 
 def activity_change_history(activity: Activity, limit: int = 20) -> list[Entry]:
-    """The latest `limit` changes to the activity, its owners, citations and targets.
+    """The latest `limit` changes to the activity, its owners, citations, targets and rows.
 
     Hits the database a fixed number of times, however long the history.
     """
@@ -52,19 +56,53 @@ def activity_change_history(activity: Activity, limit: int = 20) -> list[Entry]:
                 )
         if changes:
             entries.append(Entry(newer.history_date, newer.history_user, "changed", changes))
-    links = (
-        ActivityTarget.history.filter(activity_id=activity.pk)
-        .select_related("history_user", "target__framework")
-        .order_by("-history_date")[:limit]
-    )
-    for link in links:
-        verb = {"+": "added a target", "-": "removed a target"}.get(link.history_type)
-        if verb:
-            entries.append(
-                Entry(link.history_date, link.history_user, verb, [("target", "", str(link.target))])
-            )
+    for model, name, label in LINKS:
+        entries += _link_entries(model, name, label, activity, limit)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
+
+
+def _link_entries(model, name: str, label: str, activity: Activity, limit: int) -> list[Entry]:
+    """Added, removed and changed links of one kind, each change read against the link's
+    previous record (a link whose target is changed in admin keeps its id)."""
+    related = f"{name}__framework" if name == "target" else f"{name}__plan"
+    records = list(
+        model.history.filter(activity_id=activity.pk)
+        .select_related("history_user", related)
+        .order_by("history_date", "history_id")
+    )[-(2 * limit) :]
+    previous: dict[int, object] = {}
+    entries = []
+    for record in records:
+        shown = _link_label(record, name)
+        if record.history_type == "+":
+            entries.append(
+                Entry(record.history_date, record.history_user, f"added a {label}", [(label, "", shown)])
+            )
+        elif record.history_type == "-":
+            entries.append(
+                Entry(record.history_date, record.history_user, f"removed a {label}", [(label, "", shown)])
+            )
+        else:
+            before = previous.get(record.id)
+            old = _link_label(before, name) if before is not None else ""
+            if old != shown:
+                entries.append(
+                    Entry(
+                        record.history_date, record.history_user, f"changed a {label}", [(label, old, shown)]
+                    )
+                )
+        previous[record.id] = record
+    return entries
+
+
+def _link_label(record, name: str) -> str:
+    linked = getattr(record, name, None)
+    if linked is None:
+        return f"{name} {getattr(record, f'{name}_id')} (since deleted)"
+    if name == "row":
+        return f"Row {linked.position}"
+    return str(linked)
 
 
 def _verb(history_type: str) -> str:

@@ -1,15 +1,21 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from activities.expressions import display_name, joined, split
+from core.expressions import display_name, joined, split
+from core.versioning import Versioned
 from targets.models import Framework, Target
+
+# The group whose members own activities and record their progress (migration 0002 makes it).
+STAFF_GROUP = "Secretariat staff"
 
 
 class Status(models.TextChoices):
@@ -40,7 +46,7 @@ class SecretariatQuerySet(models.QuerySet):
         return self.get(code=code)
 
 
-class Secretariat(models.Model):
+class Secretariat(Versioned):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
 
@@ -68,8 +74,14 @@ class PlanQuerySet(models.QuerySet):
         """The plan the pages show: the one that started last. Hits the database."""
         return self.latest_first().first()
 
+    def current_or_404(self) -> "Plan":
+        plan = self.current()
+        if plan is None:
+            raise Http404("No plan has been loaded yet.")
+        return plan
 
-class Plan(models.Model):
+
+class Plan(Versioned):
     """A joint work plan between secretariats, for a period of years."""
 
     slug = models.SlugField(unique=True)
@@ -108,13 +120,16 @@ class Plan(models.Model):
     def covers(self, day: datetime.date) -> bool:
         return self.start_year <= day.year <= self.end_year
 
+    def outside_period_message(self, what: str) -> str:
+        return f"The {what} must fall within the plan period ({self.period})."
+
 
 class ReferenceQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> "Reference":
         return self.get(code=code)
 
 
-class Reference(models.Model):
+class Reference(Versioned):
     """A decision, resolution, body, process or meeting that activities cite."""
 
     class Kind(models.TextChoices):
@@ -149,11 +164,6 @@ class PlanRowQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug: str, position: int) -> "PlanRow":
         return self.get(plan__slug=plan_slug, position=position)
 
-    def with_targets(self) -> "PlanRowQuerySet":
-        return self.select_related("plan").prefetch_related(
-            models.Prefetch("targets", Target.objects.with_framework())
-        )
-
     def with_target_labels(self) -> "PlanRowQuerySet":
         """Annotate the labels of each row's targets, read in the rows' own query (`target_labels`)."""
         framework = "target__framework__"
@@ -169,7 +179,7 @@ class PlanRowQuerySet(models.QuerySet):
         return self.annotate(sortable_target_labels=joined(links, sortable_label))
 
 
-class PlanRow(models.Model):
+class PlanRow(Versioned):
     """One row of the plan's table: the targets it pairs and the activities under them."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="rows")
@@ -232,12 +242,14 @@ class ActivityQuerySet(models.QuerySet):
             query &= models.Q(title__icontains=word) | models.Q(text__icontains=word)
         return self.filter(query)
 
-    def refresh_first_cms_target(self) -> int:
-        """Store each activity's lowest Migratory Species Target number, the list's sort by
-        target, so an index serves that sort. A derived key, left out of the change history."""
-        cms = ActivityTarget.objects.filter(activity=models.OuterRef("pk"), target__framework__slug="cms")
-        lowest = cms.values("activity").annotate(lowest=models.Min("target__number")).values("lowest")
-        return self.update(first_cms_target=models.Subquery(lowest))
+    def refresh_target_sort_key(self) -> int:
+        """Store each activity's first target (in framework order, then by number), the list's
+        sort by target, so an index serves that sort. A derived key, left out of the change
+        history; `services.links_changed` keeps it. Hits the database."""
+        serving = ActivityTarget.objects.filter(activity=models.OuterRef("pk"))
+        key = models.F("target__framework__position") * TARGET_KEY_BASE + models.F("target__number")
+        lowest = serving.values("activity").annotate(lowest=models.Min(key)).values("lowest")
+        return self.update(target_sort_key=models.Subquery(lowest))
 
     def with_status_order(self) -> "ActivityQuerySet":
         """Annotate `status_order` (the order of the status list) of `status_shown`."""
@@ -249,7 +261,7 @@ class ActivityQuerySet(models.QuerySet):
             return self.annotate(**{name: models.F("status")})
         latest = (
             StatusChange.objects.filter(activity=models.OuterRef("pk"), effective_on__lte=day)
-            .order_by("-effective_on", "-recorded_at", "-pk")
+            .latest_first()
             .values("new_status")[:1]
         )
         return self.annotate(**{name: Coalesce(models.Subquery(latest), models.Value(Status.NOT_REPORTED))})
@@ -280,7 +292,8 @@ class ActivityQuerySet(models.QuerySet):
             owner_names_joined=joined(owned, display_name("user__")),
         )
 
-    def for_detail(self) -> "ActivityQuerySet":
+    def for_detail(self, reader) -> "ActivityQuerySet":
+        """The activity page's data, its status history as `reader` may read it."""
         return (
             self.select_related("plan")
             .with_owners_joined()
@@ -289,13 +302,39 @@ class ActivityQuerySet(models.QuerySet):
                 models.Prefetch("rows", PlanRow.objects.order_by("position").with_target_labels()),
                 "references",
                 models.Prefetch(
-                    "status_changes", StatusChange.objects.select_related("changed_by", "meeting")
+                    "status_changes",
+                    StatusChange.objects.visible_to(reader)
+                    .select_related("changed_by", "meeting")
+                    .latest_first(),
                 ),
             )
         )
 
 
-class Activity(models.Model):
+def eligible_owners() -> models.Q:
+    """Who may be named an owner: active secretariat staff. The one rule, for admin's
+    `limit_choices_to`, the forms and imports."""
+    membership = get_user_model().groups.through.objects.filter(
+        user=models.OuterRef("pk"), group__name=STAFF_GROUP
+    )
+    return models.Q(models.Exists(membership), is_active=True)
+
+
+def owner_candidates(activity: "Activity | None" = None) -> models.QuerySet:
+    """The people an editor may choose as owners: those `eligible_owners()` admits, and whoever
+    owns `activity` already (so an owner who left can stay until someone removes them)."""
+    condition = eligible_owners()
+    if activity is not None and activity.pk:
+        owns_it = Activity.owners.through.objects.filter(user=models.OuterRef("pk"), activity=activity)
+        condition |= models.Q(models.Exists(owns_it))
+    return get_user_model().objects.filter(condition).order_by("first_name", "last_name", "username")
+
+
+# The sort key of a target: its framework's position, then its number.
+TARGET_KEY_BASE = 100_000
+
+
+class Activity(Versioned):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
     number = models.PositiveIntegerField(help_text="Order of the activity in the plan.")
     title = models.CharField(max_length=200, help_text="A short title for lists.")
@@ -307,23 +346,27 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="owned_activities",
+        limit_choices_to=eligible_owners,
         help_text="Secretariat staff responsible for the activity.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
+    status_since = models.DateField(
+        null=True, blank=True, editable=False, help_text="The date the current status took effect."
+    )
     due_date = models.DateField(null=True, blank=True)
     references = models.ManyToManyField(Reference, blank=True, related_name="activities")
     updated_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the status or owners last changed."
+        null=True, blank=True, editable=False, help_text="When its progress was last recorded."
     )
-    version = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Raised by every tracked change, so a stale edit is detected."
-    )
-    first_cms_target = models.PositiveSmallIntegerField(
-        null=True, blank=True, editable=False, help_text="Kept by activities/signals.py, for sorting."
+    target_sort_key = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Its first target, for sorting (services.links_changed).",
     )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[owners, references], excluded_fields=["first_cms_target"])
+    history = HistoricalRecords(m2m_fields=[owners, references], excluded_fields=["target_sort_key"])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -335,7 +378,7 @@ class Activity(models.Model):
             models.Index(fields=["plan", "status"], name="activity_plan_status"),
             models.Index(fields=["plan", "lead"], name="activity_plan_lead"),
             models.Index("plan", status_rank("status"), "number", name="activity_plan_status_rank"),
-            models.Index(fields=["plan", "first_cms_target", "number"], name="activity_plan_first_cms"),
+            models.Index(fields=["plan", "target_sort_key", "number"], name="activity_plan_target_key"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_activity_number"),
@@ -377,79 +420,10 @@ class Activity(models.Model):
             raise ValidationError(
                 {
                     "due_date": ValidationError(
-                        f"The due date must fall within the plan period ({self.plan.period}).",
-                        code="outside_plan_period",
+                        self.plan.outside_period_message("due date"), code="outside_plan_period"
                     )
                 }
             )
-
-    def set_status(
-        self,
-        status: str,
-        *,
-        by,
-        note: str = "",
-        effective_on: datetime.date | None = None,
-        meeting: "Meeting | None" = None,
-        expected_version: int | None = None,
-    ) -> "StatusChange":
-        """Change the status and record the change in the history. Writes to the database.
-
-        With `expected_version`, the change is refused with `StaleEdit` if anyone changed
-        the activity since that version was read.
-        """
-        if status not in Status.values:
-            raise ValidationError(f"Unknown status {status!r}.", code="unknown_status")
-        with transaction.atomic():
-            old_status = self.bump_version(expected_version)
-            self.status = status
-            # A plain save, so the change history records it (update() would bypass it).
-            self.save(update_fields=["status", "version", "updated_at"])
-            change = StatusChange.objects.create(
-                activity=self,
-                old_status=old_status,
-                new_status=status,
-                changed_by=by,
-                effective_on=effective_on or timezone.localdate(),
-                note=note,
-                meeting=meeting,
-            )
-        return change
-
-    def bump_version(self, expected_version: int | None = None) -> str:
-        """Claim the next version in one conditional UPDATE; return the status it replaces.
-
-        Raises `StaleEdit` if the activity is no longer at `expected_version` (or at the
-        version this instance was loaded with, when none is given). Call inside a transaction.
-        """
-        expected = self.version if expected_version is None else expected_version
-        now = timezone.now()
-        # The conditional UPDATE is the lock; the caller's save() then records the history.
-        claimed = Activity.objects.filter(pk=self.pk, version=expected).update(
-            version=models.F("version") + 1, updated_at=now
-        )
-        if not claimed:
-            raise StaleEdit(self)
-        self.version, self.updated_at = expected + 1, now
-        # The row is ours until the transaction ends, so this is the status we replace.
-        return Activity.objects.filter(pk=self.pk).values_list("status", flat=True).get()
-
-    def status_on(self, day: datetime.date) -> str:
-        """The status in force on `day`, derived from the history. Hits the database."""
-        change = (
-            self.status_changes.filter(effective_on__lte=day)
-            .order_by("-effective_on", "-recorded_at", "-pk")
-            .first()
-        )
-        return change.new_status if change else Status.NOT_REPORTED
-
-
-class StaleEdit(Exception):
-    """Someone else changed the activity since the editor read it."""
-
-    def __init__(self, activity: "Activity"):
-        self.activity = activity
-        super().__init__(f"{activity} was changed by someone else.")
 
 
 class ActivityTarget(models.Model):
@@ -496,8 +470,52 @@ class RowActivity(models.Model):
         return f"{self.row} - {self.activity}"
 
 
+class Via(models.TextChoices):
+    WEB = "web", "Activity page"
+    ADMIN = "admin", "Django admin"
+    REVIEW = "review", "Meeting review"
+    IMPORT = "import", "Imported file"
+    COMMAND = "command", "Command"
+
+
+class _RedactedIterable(models.query.ModelIterable):
+    """Status changes as the reader may see them (see `StatusChangeQuerySet.visible_to`)."""
+
+    def __iter__(self):
+        for change in super().__iter__():
+            if change.meeting_hidden:
+                change.note = ""
+                change.meeting_id = None
+                change._state.fields_cache.pop("meeting", None)
+            yield change
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    # The rule for "current": the latest change by the date it took effect; on one date, the
+    # one recorded last. An activity's status is the `new_status` of the first of these.
+    LATEST_FIRST = ("-effective_on", "-pk")
+
+    def latest_first(self) -> "StatusChangeQuerySet":
+        return self.order_by(*self.LATEST_FIRST)
+
+    def visible_to(self, reader) -> "StatusChangeQuerySet":
+        """The changes as `reader` may read them. A change agreed at a meeting the reader may
+        not read (`Meeting.objects.visible_to`) keeps its statuses and dates, and loses its
+        note and its meeting."""
+        readable = Meeting.objects.visible_to(reader).filter(pk=models.OuterRef("meeting_id"))
+        hidden = models.ExpressionWrapper(
+            models.Q(meeting__isnull=False) & ~models.Exists(readable), output_field=models.BooleanField()
+        )
+        queryset = self.annotate(meeting_hidden=hidden)
+        queryset._iterable_class = _RedactedIterable
+        return queryset
+
+
 class StatusChange(models.Model):
-    """One change of an activity's status: the history from which past states derive."""
+    """One change of an activity's status: the history from which past states derive.
+
+    Written only by `services.record_progress`; never changed or deleted.
+    """
 
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="status_changes")
     old_status = models.CharField(max_length=20, choices=Status.choices)
@@ -520,12 +538,17 @@ class StatusChange(models.Model):
         related_name="status_changes",
         help_text="The meeting that agreed the change, if any.",
     )
+    via = models.CharField(
+        max_length=10, choices=Via.choices, default=Via.WEB, help_text="Where it was recorded."
+    )
+    source = models.CharField(max_length=255, blank=True, help_text="The file it was imported from, if any.")
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-effective_on", "-recorded_at", "-pk"]
-        get_latest_by = ["effective_on", "recorded_at"]
+        ordering = StatusChangeQuerySet.LATEST_FIRST
         # The status an activity had on a date: its latest change on or before it.
-        indexes = [models.Index(fields=["activity", "effective_on", "recorded_at"], name="status_change_on")]
+        indexes = [models.Index(fields=["activity", "effective_on", "id"], name="status_change_on")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(old_status__in=Status.values) & models.Q(new_status__in=Status.values),
@@ -548,7 +571,10 @@ class MeetingKind(models.TextChoices):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MeetingQuerySet":
-        """Every meeting for secretariat staff, public ones for focal points, none otherwise."""
+        """Every meeting for secretariat staff, public ones for focal points, none otherwise.
+
+        The one rule for reading a meeting and all that derives from it: its notes and
+        participants, its review, the statuses agreed at it and their notes, links to it."""
         if user.has_perm("activities.view_all_meetings"):
             return self
         if user.has_perm("activities.view_meeting"):
@@ -563,12 +589,14 @@ class MeetingQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "status_changes",
-                StatusChange.objects.select_related("activity", "changed_by").order_by("activity__number"),
+                StatusChange.objects.select_related("activity", "changed_by").order_by(
+                    "activity__number", "pk"
+                ),
             ),
         )
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.ANNUAL)
     date = models.DateField()
@@ -578,9 +606,6 @@ class Meeting(models.Model):
     participants = models.TextField(blank=True, help_text="One participant per line.")
     notes = models.TextField(blank=True)
     is_public = models.BooleanField(default=False, help_text="Public notes can be read by focal points.")
-    version = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Raised by every change, so a stale edit is detected."
-    )
     activities = models.ManyToManyField(
         Activity, blank=True, related_name="meetings", verbose_name="activities discussed"
     )
@@ -607,7 +632,9 @@ class Meeting(models.Model):
 
 
 class ReviewItem(models.Model):
-    """One row of an annual coordination meeting's review: what it agreed for one activity."""
+    """One row of an annual coordination meeting's review: what it agreed for one activity.
+
+    Edited as part of its meeting: the meeting's version guards the review against stale saves."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="review_items")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="review_items")

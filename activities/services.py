@@ -1,9 +1,26 @@
-from django.db import transaction
+"""Every write to the plan's activities goes through one function here, whoever asks: the
+activity page, Django admin, a meeting review, an import or a command.
+
+- `record_progress`: status, the date it took effect, a note, owners, due date and the meeting
+  that agreed it. Locks the activity's version, writes the history and the audit entry.
+- `apply_review`: a meeting's review, all or nothing, through `record_progress`.
+- `links_changed`: after rows, row targets or served targets change, keeps every activity
+  serving its rows' targets and its sort key current.
+- `load_plan`: the plan's own words from the fixtures.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from activities.models import (
     Activity,
     ActivityTarget,
+    Meeting,
     Plan,
     PlanRow,
     Reference,
@@ -11,11 +28,271 @@ from activities.models import (
     RowActivity,
     RowTarget,
     Secretariat,
-    StaleEdit,
+    Status,
+    StatusChange,
+    Via,
+    owner_candidates,
 )
-from activities.signals import refreshed_once
+from core.audit import audit
+from core.versioning import StaleEdit, lock_version
 from targets.models import Framework, Target
 from targets.services import upsert
+
+UNCHANGED = object()  # a keyword left out: the value stays as it is
+
+
+@dataclass
+class Progress:
+    """What one call of `record_progress` changed."""
+
+    activity: Activity
+    status_change: StatusChange | None = None
+    old_status: str = ""
+    owners_added: list = field(default_factory=list)
+    owners_removed: list = field(default_factory=list)
+    due_date_changed: bool = False
+
+    @property
+    def status_changed(self) -> bool:
+        return self.status_change is not None and self.old_status != self.activity.status
+
+    @property
+    def owners_changed(self) -> bool:
+        return bool(self.owners_added or self.owners_removed)
+
+    def summary(self) -> str:
+        """What was saved, in words: "status now completed; note added; owners changed"."""
+        parts = []
+        if self.status_changed:
+            parts.append(f"status now {self.activity.get_status_display().lower()}")
+        elif self.status_change is not None:
+            parts.append("note added")
+        if self.status_changed and self.status_change.note:
+            parts.append("with a note")
+        if self.owners_changed:
+            parts.append("owners changed")
+        if self.due_date_changed:
+            due = self.activity.due_date
+            parts.append(f"due date {date_format(due, 'j F Y')}" if due else "due date cleared")
+        return "; ".join(parts) or "nothing changed"
+
+
+def progress_errors(
+    activity: Activity,
+    *,
+    status: str,
+    effective_on: datetime.date,
+    owners=UNCHANGED,
+    due_date=UNCHANGED,
+    note: str = "",
+) -> dict[str, list[ValidationError]]:
+    """Why this update of `activity` cannot be recorded, by field (empty when it can).
+
+    The one set of rules for every editor; forms show them beside their fields. Hits the
+    database only to check new owners.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(name, message, code):
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+    if status not in Status.values:
+        refuse("status", f"Unknown status “{status}”.", "unknown_status")
+    plan_start = datetime.date(activity.plan.start_year, 1, 1)
+    if effective_on > timezone.localdate():
+        refuse("effective_on", "A status cannot take effect in the future.", "in_future")
+    elif effective_on < plan_start:
+        refuse(
+            "effective_on",
+            f"The date cannot be before the plan starts ({date_format(plan_start, 'j F Y')}).",
+            "before_plan",
+        )
+    elif activity.status_since and effective_on < activity.status_since:
+        refuse(
+            "effective_on",
+            f"The current status ({activity.get_status_display().lower()}) took effect on "
+            f"{date_format(activity.status_since, 'j F Y')}; a change cannot take effect before it.",
+            "before_current",
+        )
+    if due_date is not UNCHANGED and due_date is not None and not activity.plan.covers(due_date):
+        refuse("due_date", activity.plan.outside_period_message("due date"), "outside_plan_period")
+    if owners is not UNCHANGED:
+        new = {owner.pk for owner in owners} - set(activity.owners.values_list("pk", flat=True))
+        allowed = set(owner_candidates().filter(pk__in=new).values_list("pk", flat=True))  # staff
+        for owner in owners:
+            if owner.pk in new - allowed:
+                refuse(
+                    "owners",
+                    f"{owner.get_full_name() or owner.get_username()} is not secretariat staff.",
+                    "not_staff",
+                )
+    unchanged = (
+        status == activity.status
+        and not note
+        and (
+            owners is UNCHANGED or {o.pk for o in owners} == set(activity.owners.values_list("pk", flat=True))
+        )
+        and (due_date is UNCHANGED or due_date == activity.due_date)
+    )
+    if unchanged and not errors:
+        refuse(
+            "__all__",
+            "Nothing to save: choose a new status, add a note, or change the owners or the due date.",
+            "no_change",
+        )
+    return errors
+
+
+def record_progress(
+    *,
+    activity: Activity,
+    by,
+    expected_version: int,
+    status: str | None = None,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+    owners=UNCHANGED,
+    due_date=UNCHANGED,
+    meeting: Meeting | None = None,
+    via: str = Via.WEB,
+    source: str = "",
+) -> Progress:
+    """Record progress on `activity`, in one transaction. Writes to the database.
+
+    A new status or a note becomes a status change (the history the current status derives
+    from: see `StatusChangeQuerySet.LATEST_FIRST`), taking effect on `effective_on` (today by
+    default), which may not be before the current status took effect. Raises `StaleEdit` if
+    anyone changed the activity since `expected_version`, `ValidationError` (by field) if
+    `progress_errors` finds a problem; either way nothing is written.
+    """
+    with transaction.atomic():
+        lock_version(activity, expected_version)
+        # Read under the lock: what the update replaces.
+        current = Activity.objects.values("status", "status_since", "due_date").get(pk=activity.pk)
+        for name, value in current.items():
+            setattr(activity, name, value)
+        status = status or activity.status
+        effective_on = effective_on or timezone.localdate()
+        errors = progress_errors(
+            activity, status=status, effective_on=effective_on, owners=owners, due_date=due_date, note=note
+        )
+        if errors:
+            raise ValidationError(errors)
+
+        progress = Progress(activity=activity, old_status=activity.status)
+        if status != activity.status or note:
+            progress.status_change = StatusChange.objects.create(
+                activity=activity,
+                old_status=activity.status,
+                new_status=status,
+                changed_by=by,
+                effective_on=effective_on,
+                note=note,
+                meeting=meeting,
+                via=via,
+                source=source,
+            )
+            activity.status, activity.status_since = status, effective_on
+        if due_date is not UNCHANGED and due_date != activity.due_date:
+            activity.due_date, progress.due_date_changed = due_date, True
+        activity.updated_at = timezone.now()
+        # A plain save, so the change history records it.
+        activity.save(update_fields=["status", "status_since", "due_date", "version", "updated_at"])
+        if owners is not UNCHANGED:
+            before = set(activity.owners.all())
+            progress.owners_added = sorted(set(owners) - before, key=str)
+            progress.owners_removed = sorted(before - set(owners), key=str)
+            if progress.owners_changed:
+                activity.owners.set(owners)
+        event = {
+            "activity": activity.pk,
+            "old_status": progress.old_status,
+            "new_status": activity.status,
+            "effective_on": effective_on.isoformat() if progress.status_change else None,
+            "version": activity.version,
+            "via": via,
+            "meeting": meeting.pk if meeting else None,
+            "owners_changed": progress.owners_changed,
+            "due_date_changed": progress.due_date_changed,
+        }
+        name = "status_changed" if progress.status_changed else "progress_recorded"
+        audit(name, user=by, when_committed=True, **event)
+    return progress
+
+
+def review_date(meeting: Meeting) -> datetime.date:
+    """The date a status agreed at `meeting` takes effect: the meeting's, or today if it is later."""
+    return min(meeting.date, timezone.localdate())
+
+
+def apply_review(*, meeting: Meeting, by, expected_version: int, rows) -> list[Progress]:
+    """Save a meeting's review and apply the agreed statuses, all or nothing.
+
+    `rows` are (activity, cleaned data) pairs. A status that differs from the activity's
+    becomes a status change attributed to the meeting, taking effect on its date. Raises
+    `StaleEdit` (for the meeting, or for an activity changed since the review was opened) and
+    saves nothing. Returns what each status change did.
+    """
+    applied = []
+    with transaction.atomic():
+        lock_version(meeting, expected_version)
+        meeting.save(update_fields=["version"])
+        for activity, data in rows:
+            upsert(
+                ReviewItem,
+                lookup={"meeting": meeting, "activity": activity},
+                values={key: data[key] for key in ("agreed_status", "note", "next_step")},
+            )
+            if data["agreed_status"] != activity.status:
+                applied.append(
+                    record_progress(
+                        activity=activity,
+                        by=by,
+                        expected_version=data["version"],
+                        status=data["agreed_status"],
+                        effective_on=review_date(meeting),
+                        note=data["note"],
+                        meeting=meeting,
+                        via=Via.REVIEW,
+                    )
+                )
+            elif activity.version != data["version"]:
+                raise StaleEdit(activity)
+    return applied
+
+
+def links_changed(activity_ids=None, *, bump: bool = False) -> None:
+    """Bring activities in step after a change to their rows, their rows' targets or the
+    targets they serve (all activities when `activity_ids` is None). Writes to the database.
+
+    An activity serves every target of every row it stands under: a missing link is added
+    (with its history record). Sort keys are refreshed. With `bump`, each activity's version
+    is raised, so an editor who opened it before is refused.
+    """
+    activities = (
+        Activity.objects.all() if activity_ids is None else Activity.objects.filter(pk__in=activity_ids)
+    )
+    missing = (
+        RowActivity.objects.filter(activity__in=activities)
+        .annotate(target_id=models.F("row__rowtarget__target"))
+        .filter(target_id__isnull=False)
+        .exclude(
+            models.Exists(
+                ActivityTarget.objects.filter(
+                    activity=models.OuterRef("activity"), target=models.OuterRef("target_id")
+                )
+            )
+        )
+        .values_list("activity_id", "target_id")
+        .distinct()
+    )
+    for activity_id, target_id in list(missing):
+        ActivityTarget.objects.create(activity_id=activity_id, target_id=target_id)
+    activities.refresh_target_sort_key()
+    if bump:
+        for activity in activities.only("pk", "version"):
+            activity.version += 1
+            activity.save(update_fields=["version"])
 
 
 @transaction.atomic
@@ -23,8 +300,9 @@ def load_plan(*, data: dict) -> Plan:
     """Create or update a plan's wording, rows and targets from fixture data, by natural key.
 
     Only what the document says is written: title, texts, rows, targets and references.
-    What the secretariats record later (status, owners, due dates, history) is left as it
-    is, so running it again on a live database changes nothing the users entered.
+    What the secretariats record later (status, owners, due dates, history, targets linked
+    in admin) is left as it is, so running it again on a live database changes nothing the
+    users entered.
     """
     plan_data = data["plan"]
     plan = upsert(
@@ -41,7 +319,7 @@ def load_plan(*, data: dict) -> Plan:
         upsert(Secretariat, lookup={"code": s["code"]}, values={"name": s["name"]})
         for s in plan_data["secretariats"]
     )
-    plan.frameworks.set(Framework.objects.filter(slug__in=plan_data["frameworks"]))
+    plan.frameworks.add(*Framework.objects.filter(slug__in=plan_data["frameworks"]))
 
     references = {
         ref["code"]: upsert(
@@ -64,7 +342,6 @@ def load_plan(*, data: dict) -> Plan:
         activities[item["number"]] = activity
 
     targets = {(target.framework.slug, target.number): target for target in Target.objects.with_framework()}
-    served = {number: set() for number in activities}
     for row_data in data["rows"]:
         row, _ = PlanRow.objects.get_or_create(plan=plan, position=row_data["position"])
         row_targets = [
@@ -77,10 +354,7 @@ def load_plan(*, data: dict) -> Plan:
                 lookup={"row": row, "activity": activities[number]},
                 values={"position": position},
             )
-            served[number].update(row_targets)
-    with refreshed_once():
-        for number, activity in activities.items():
-            _sync_links(ActivityTarget, {"activity": activity}, "target", served[number])
+    links_changed([activity.pk for activity in activities.values()])
     return plan
 
 
@@ -93,63 +367,3 @@ def _sync_links(through, owner: dict, field: str, wanted) -> None:
     for pk, obj in wanted.items():
         if pk not in present:
             through.objects.create(**owner, **{field: obj})
-
-
-def update_progress(
-    *,
-    activity: Activity,
-    by,
-    expected_version: int,
-    status: str,
-    note: str = "",
-    effective_on=None,
-    owners=None,
-) -> Activity:
-    """Apply a status update and owner change from the activity page, in one transaction.
-
-    Raises `StaleEdit` (and changes nothing) if anyone changed the activity since
-    `expected_version`. A status change or a note becomes a history record.
-    """
-    with transaction.atomic():
-        if status != activity.status or note:
-            activity.set_status(
-                status, by=by, note=note, effective_on=effective_on, expected_version=expected_version
-            )
-        else:
-            activity.bump_version(expected_version)
-            activity.save(update_fields=["version", "updated_at"])
-        if owners is not None:
-            activity.owners.set(owners)
-    return activity
-
-
-def apply_review(*, meeting, by, rows) -> list:
-    """Save a meeting's review and apply the agreed statuses, all or nothing.
-
-    `rows` are (activity, cleaned data) pairs. A status that differs from the activity's
-    becomes a history record attributed to the meeting, taking effect on its date. Raises
-    `StaleEdit` (and saves nothing) if anyone changed one of the activities since the review
-    was opened. Returns the status changes made.
-    """
-    changes = []
-    with transaction.atomic():
-        for activity, data in rows:
-            upsert(
-                ReviewItem,
-                lookup={"meeting": meeting, "activity": activity},
-                values={key: data[key] for key in ("agreed_status", "note", "next_step")},
-            )
-            if data["agreed_status"] != activity.status:
-                changes.append(
-                    activity.set_status(
-                        data["agreed_status"],
-                        by=by,
-                        note=data["note"],
-                        effective_on=min(meeting.date, timezone.localdate()),
-                        meeting=meeting,
-                        expected_version=data["version"],
-                    )
-                )
-            elif activity.version != data["version"]:
-                raise StaleEdit(activity)
-    return changes

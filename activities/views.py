@@ -2,39 +2,25 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from activities.audit import audit
-from activities.downloads import csv_response, xlsx_response
 from activities.exports import COLUMNS, activity_rows
 from activities.filters import ActivityFilter
-from activities.forms import MeetingForm, ProgressForm, review_forms
+from activities.forms import MeetingForm, ProgressForm, add_errors, kept_after_conflict, review_forms
 from activities.history import activity_change_history
-from activities.models import Activity, Meeting, MeetingKind, Plan, StaleEdit
-from activities.services import apply_review, update_progress
+from activities.models import Activity, Meeting, MeetingKind, Plan, StatusChange
+from activities.services import apply_review, record_progress
+from core.downloads import csv_response, xlsx_response
+from core.pagination import paged
+from core.versioning import StaleEdit, describe_changes_since
 from targets.models import Target
 
-PAGE_SIZE = 25
 HISTORY_LENGTH = 100  # the latest changes; admin's History shows every one
-
-
-def current_plan_or_404() -> Plan:
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404("No plan has been loaded yet.")
-    return plan
-
-
-def paged(request, items) -> dict:
-    """The page of `items` the request asks for, and the page links to show around it."""
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number)}
 
 
 def _filtered(request, plan: Plan, activities):
@@ -50,7 +36,7 @@ def _filtered(request, plan: Plan, activities):
 
 
 def activity_list(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     filterset, valid, activities = _filtered(request, plan, Activity.objects.for_list())
     query = request.GET.copy()
     query.pop("page", None)
@@ -73,7 +59,7 @@ def activity_list(request):
 @require_GET
 def activity_export(request, fmt: str):
     """The list page's activities, with the same filters, as CSV or XLSX."""
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     filterset, valid, activities = _filtered(request, plan, Activity.objects.for_export())
     if not valid:
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
@@ -92,6 +78,7 @@ def _streamed(activities):
 
 
 def _detail_context(request, activity: Activity, form=None) -> dict:
+    """`activity` comes from `Activity.objects.for_detail(request.user)`."""
     return {
         "activity": activity,
         "plan": activity.plan,
@@ -105,7 +92,7 @@ def _detail_context(request, activity: Activity, form=None) -> dict:
 
 
 def activity_detail(request, pk: int):
-    activity = get_object_or_404(Activity.objects.for_detail(), pk=pk)
+    activity = get_object_or_404(Activity.objects.for_detail(request.user), pk=pk)
     return render(request, "activities/activity_detail.html", _detail_context(request, activity))
 
 
@@ -130,56 +117,54 @@ def activity_update_progress(request, pk: int):
     # What the form checks against; the page's related data only if it must be shown again.
     activity = get_object_or_404(Activity.objects.select_related("plan").with_owners_joined(), pk=pk)
     form = ProgressForm(request.POST, activity=activity)
-    if not form.is_valid():
-        return render(
-            request,
-            "activities/activity_detail.html",
-            _detail_context(request, Activity.objects.for_detail().get(pk=pk), form),
-            status=HTTPStatus.BAD_REQUEST,
-        )
-    try:
-        update_progress(
-            activity=activity,
-            by=request.user,
-            expected_version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            effective_on=form.cleaned_data["effective_on"],
-            owners=form.cleaned_data["owners"],
-        )
-    except StaleEdit:
-        current = get_object_or_404(Activity.objects.for_detail(), pk=pk)
-        # Keep what the user typed, against the version they can now see.
-        data = request.POST.copy()
-        data["version"] = current.version
-        return render(
-            request,
-            "activities/activity_detail.html",
-            {
-                **_detail_context(request, current, ProgressForm(data, activity=current)),
-                "conflict": True,
-                "their_change": current.status_changes.select_related("changed_by")
-                .order_by("-recorded_at", "-pk")
-                .first(),
-            },
-            status=HTTPStatus.CONFLICT,
-        )
-    audit(
-        "status_changed",
+    if form.is_valid():
+        try:
+            progress = record_progress(
+                activity=activity,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                effective_on=form.cleaned_data["effective_on"],
+                owners=list(form.cleaned_data["owners"]),
+                due_date=form.cleaned_data["due_date"],
+            )
+        except StaleEdit:
+            current = get_object_or_404(Activity.objects.for_detail(request.user), pk=pk)
+            # Keep what the user typed, against the version they can now see.
+            data = request.POST.copy()
+            data["version"] = current.version
+            return render(
+                request,
+                "activities/activity_detail.html",
+                {
+                    **_detail_context(request, current, ProgressForm(data, activity=current)),
+                    "conflict": True,
+                    "their_change": StatusChange.objects.visible_to(request.user)
+                    .filter(activity=current)
+                    .select_related("changed_by")
+                    .order_by("-pk")
+                    .first(),
+                },
+                status=HTTPStatus.CONFLICT,
+            )
+        except ValidationError as error:  # what changed under the lock since the form was checked
+            add_errors(form, error.error_dict)
+        else:
+            messages.success(request, f"Saved “{activity.title}”: {progress.summary()}.")
+            return redirect(activity)
+    return render(
         request,
-        activity=activity.pk,
-        old_status=form.initial["status"],
-        new_status=activity.status,
-        version=activity.version,
+        "activities/activity_detail.html",
+        _detail_context(request, Activity.objects.for_detail(request.user).get(pk=pk), form),
+        status=HTTPStatus.BAD_REQUEST,
     )
-    messages.success(request, f"Saved: “{activity.title}” is now {activity.get_status_display().lower()}.")
-    return redirect(activity)
 
 
 @login_required
 @permission_required("activities.view_meeting", raise_exception=True)
 def meeting_list(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     kind = request.GET.get("kind", "")
     meetings = Meeting.objects.visible_to(request.user).filter(plan=plan)
     if kind in MeetingKind.values:
@@ -191,14 +176,9 @@ def meeting_list(request):
             {"plan": plan, "kinds": MeetingKind.choices, "kind": kind, "bad_kind": True, "page": None},
             status=HTTPStatus.BAD_REQUEST,
         )
-    page = Paginator(meetings.prefetch_related("activities").order_by("-date", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "activities/meeting_list.html",
-        {"plan": plan, "kinds": MeetingKind.choices, "kind": kind, "page": page},
-    )
+    context = {"plan": plan, "kinds": MeetingKind.choices, "kind": kind}
+    context.update(paged(request, meetings.prefetch_related("activities").order_by("-date", "-pk")))
+    return render(request, "activities/meeting_list.html", context)
 
 
 @login_required
@@ -211,7 +191,7 @@ def meeting_detail(request, pk: int):
 @login_required
 @permission_required("activities.add_meeting", raise_exception=True)
 def meeting_create(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     form = MeetingForm(
         request.POST or None, plan=plan, initial={"activities": request.GET.getlist("activity")}
     )
@@ -231,9 +211,7 @@ def meeting_create(request):
 @login_required
 @permission_required("activities.change_meeting", raise_exception=True)
 def meeting_edit(request, pk: int):
-    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
-    if not request.user.has_perm("activities.view_all_meetings") and not meeting.is_public:
-        raise PermissionDenied
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("plan"), pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting, plan=meeting.plan)
     if request.method == "POST":
         # One transaction: the version check locks the row until the save.
@@ -254,49 +232,65 @@ def meeting_edit(request, pk: int):
 @permission_required(["activities.change_meeting", "activities.update_progress"], raise_exception=True)
 def meeting_review(request, pk: int):
     """The review of an annual coordination meeting: an agreed status for every activity."""
-    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("plan"), pk=pk)
     if meeting.kind != MeetingKind.ANNUAL:
         messages.error(request, "Only an annual coordination meeting carries a review.")
         return redirect(meeting)
-    rows = review_forms(meeting, request.POST if request.method == "POST" else None)
+    review, rows = review_forms(meeting, request.POST if request.method == "POST" else None)
     status = HTTPStatus.OK
     conflict = None
     if request.method == "POST":
-        if all(form.is_valid() for _, form in rows):
+        if review.is_valid() and all(form.is_valid() for _, form in rows):
             try:
-                changes = apply_review(
+                applied = apply_review(
                     meeting=meeting,
                     by=request.user,
+                    expected_version=review.cleaned_data["meeting_version"],
                     rows=[(activity, form.cleaned_data) for activity, form in rows],
                 )
-            except StaleEdit as stale:
-                conflict, status = stale.activity, HTTPStatus.CONFLICT
-                rows = review_forms(meeting, _with_current_versions(request.POST, meeting))
+            except (StaleEdit, ValidationError) as refused:
+                meeting.refresh_from_db()
+                data, others = kept_after_conflict(request.POST, rows, meeting)
+                conflict = _conflict_message(refused, review, rows, others)
+                status = HTTPStatus.CONFLICT
+                review, rows = review_forms(meeting, data)
             else:
-                for change in changes:
-                    audit(
-                        "status_changed",
-                        request,
-                        activity=change.activity_id,
-                        old_status=change.old_status,
-                        new_status=change.new_status,
-                        meeting=meeting.pk,
-                    )
-                messages.success(request, f"Saved the review: {len(changes)} status change(s) applied.")
+                changed = sum(1 for progress in applied if progress.status_changed)
+                messages.success(request, f"Saved the review: {_statuses_changed(changed)}.")
                 return redirect(meeting)
         else:
             status = HTTPStatus.BAD_REQUEST
     return render(
         request,
         "activities/meeting_review.html",
-        {"meeting": meeting, "plan": meeting.plan, "rows": rows, "conflict": conflict},
+        {"meeting": meeting, "plan": meeting.plan, "review": review, "rows": rows, "conflict": conflict},
         status=status,
     )
 
 
-def _with_current_versions(data, meeting):
-    """The posted review, against the versions the activities have now."""
-    data = data.copy()
-    for activity in Activity.objects.filter(plan=meeting.plan):
-        data[f"a{activity.pk}-version"] = activity.version
-    return data
+def _statuses_changed(count: int) -> str:
+    if count == 0:
+        return "no status changed"
+    return "1 status changed" if count == 1 else f"{count} statuses changed"
+
+
+def _conflict_message(refused, review, rows, others) -> str:
+    """Who changed what since the review was opened, in words."""
+    parts = []
+    if isinstance(refused, StaleEdit):
+        instance = refused.instance
+        if isinstance(instance, Meeting):
+            seen = review.cleaned_data["meeting_version"]
+        else:
+            seen = next(form.cleaned_data["version"] for activity, form in rows if activity.pk == instance.pk)
+            parts.append(f"Activity {instance.number} changed:")
+        parts.append(describe_changes_since(instance, seen))
+    else:
+        parts.append("An activity's status changed while you were saving.")
+    if others:
+        numbers = ", ".join(str(activity.number) for activity in others)
+        parts.append(
+            f"Rows changed by someone else since you opened the review: {numbers}; "
+            "they now show what was saved."
+        )
+    return " ".join(parts)

@@ -88,10 +88,16 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(responses={200: MeetingSerializer, 404: NOT_FOUND}),
 )
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Meetings whose records are public."""
+    """The meetings the reader may read, by the pages' rule: none without signing in, public ones
+    for focal points, all for secretariat staff. Sign in with a session or a token."""
 
     serializer_class = MeetingSerializer
     pagination_class = Pages
 
     def get_queryset(self):
-        return Meeting.objects.filter(is_public=True).prefetch_related("activities").order_by("-date", "-pk")
+        return (
+            Meeting.objects.visible_to(self.request.user)
+            .filter(plan_id=current_plan_id())
+            .prefetch_related("activities")
+            .order_by("-date", "-pk")
+        )

@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.versioning import VersionedAdmin
 from targets.models import Framework, Goal, Target
-from targets.versioning import VersionedModelForm
 
 
 class GoalInline(admin.TabularInline):
@@ -13,7 +12,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(VersionedAdmin):
     list_display = ["name", "short_name", "target_label", "slug", "target_count"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -29,7 +28,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(VersionedAdmin):
     list_display = ["__str__", "framework", "title"]
     list_filter = ["framework"]
     list_select_related = ["framework"]
@@ -37,8 +36,7 @@ class GoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
-    form = VersionedModelForm
+class TargetAdmin(VersionedAdmin):
     list_display = ["__str__", "framework", "goal", "short_title", "activity_count"]
     list_filter = ["framework", "goal"]
     search_fields = ["=number", "short_title", "text", "framework__short_name", "framework__target_label"]

@@ -3,13 +3,15 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
+
 
 class FrameworkQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str) -> "Framework":
         return self.get(slug=slug)
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     """A strategic plan whose numbered targets a joint work plan serves."""
 
     slug = models.SlugField(
@@ -30,6 +32,7 @@ class Framework(models.Model):
     position = models.PositiveSmallIntegerField(default=0, help_text="Frameworks are listed in this order.")
 
     objects = FrameworkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -46,7 +49,7 @@ class GoalQuerySet(models.QuerySet):
         return self.get(framework__slug=framework_slug, code=code)
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="goals")
     code = models.CharField(max_length=8, help_text='"A" to "E" for the Aichi goals.')
     title = models.TextField(blank=True, help_text="Left empty where no source confirmed the official title.")
@@ -71,23 +74,17 @@ class TargetQuerySet(models.QuerySet):
     def get_by_natural_key(self, framework_slug: str, number: int) -> "Target":
         return self.get(framework__slug=framework_slug, number=number)
 
-    def in_framework(self, slug: str) -> "TargetQuerySet":
-        return self.filter(framework__slug=slug)
-
     def with_framework(self) -> "TargetQuerySet":
         return self.select_related("framework", "goal")
 
 
-class Target(models.Model):
+class Target(Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="targets")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="targets")
     number = models.PositiveSmallIntegerField()
     short_title = models.CharField(max_length=200, blank=True)
     text = models.TextField(help_text="The official text, verbatim.")
     note = models.TextField(blank=True, help_text="An official note that goes with the text.")
-    version = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Raised by every change, so a stale edit is detected."
-    )
 
     objects = TargetQuerySet.as_manager()
     history = HistoricalRecords()

@@ -5,7 +5,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from activities.models import Activity, ActivityTarget, Meeting, MeetingKind, Plan, PlanRow, RowTarget
+from activities.models import Activity, ActivityTarget, Meeting, MeetingKind, Plan, PlanRow, RowTarget, Via
+from activities.services import links_changed, record_progress
 from targets.models import Framework, Target
 
 
@@ -83,6 +84,8 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     def targets(activity, create, extracted, **kwargs):
         for target in extracted or []:
             ActivityTarget.objects.create(activity=activity, target=target)
+        if extracted:
+            links_changed([activity.pk])
 
     @factory.post_generation
     def owners(activity, create, extracted, **kwargs):
@@ -108,3 +111,18 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     def activities(meeting, create, extracted, **kwargs):
         if extracted:
             meeting.activities.set(extracted)
+
+
+def record_status(activity, status, *, by=None, note="", effective_on=None, meeting=None):
+    """A status change through the one write path, as a test's setup does it. Returns it."""
+    version = Activity.objects.values_list("version", flat=True).get(pk=activity.pk)
+    return record_progress(
+        activity=activity,
+        by=by,
+        expected_version=version,
+        status=status,
+        note=note,
+        effective_on=effective_on,
+        meeting=meeting,
+        via=Via.COMMAND,
+    ).status_change

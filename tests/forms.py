@@ -24,9 +24,16 @@ class _FormReader(HTMLParser):
                 return
             if kind in ("submit", "button", "image", "reset", "file"):
                 return
-            self._form["fields"].append((attrs["name"], attrs.get("value", "on" if kind == "checkbox" else "")))
+            self._form["fields"].append(
+                (attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
+            )
         elif tag == "select" and attrs.get("name"):
-            self._select = {"name": attrs["name"], "multiple": "multiple" in attrs, "chosen": [], "first": None}
+            self._select = {
+                "name": attrs["name"],
+                "multiple": "multiple" in attrs,
+                "chosen": [],
+                "first": None,
+            }
         elif tag == "option" and self._select is not None:
             value = attrs.get("value", "")
             if self._select["first"] is None:

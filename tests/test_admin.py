@@ -9,7 +9,7 @@ from django.urls import reverse
 from activities.models import Activity, Meeting, PlanRow, Status, StatusChange
 from targets.models import Framework, Target
 from tests.admin_forms import activity_change_data
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory, record_status
 
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in {"targets", "activities"}),
@@ -24,7 +24,7 @@ def admin_url(model, action, *args):
 @pytest.fixture
 def populated(plan, admin_user):
     activity = Activity.objects.get(plan=plan, number=12)
-    activity.set_status(Status.PLANNED, by=admin_user, note="Side event at SBSTTA-20")
+    record_status(activity, Status.PLANNED, by=admin_user, note="Side event at SBSTTA-20")
     MeetingFactory(plan=plan, activities=[activity])
     return plan
 

@@ -25,7 +25,12 @@ def test_a_stale_admin_save_of_a_reference_is_refused(admin_client, plan):
     reference = Reference.objects.first()
     url = reverse("admin:activities_reference_change", args=[reference.pk])
     stale_save_is_refused(
-        admin_client, url, "title", "First title", "Second title", lambda: Reference.objects.get(pk=reference.pk)
+        admin_client,
+        url,
+        "title",
+        "First title",
+        "Second title",
+        lambda: Reference.objects.get(pk=reference.pk),
     )
 
 

@@ -11,10 +11,12 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from activities.models import Activity, Status
-from tests.factories import MeetingFactory
+from tests.conftest import member_of
+from tests.factories import MeetingFactory, record_status
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_an_invalid_filter_is_a_400_with_a_clear_message(client, plan):
 
 
 def test_fields_agree_with_export_plan(client, plan):
-    Activity.objects.get(plan=plan, number=14).set_status(Status.PLANNED, by=None)
+    record_status(Activity.objects.get(plan=plan, number=14), Status.PLANNED, by=None)
     out = io.StringIO()
     call_command("export_plan", stdout=out)
     exported = json.loads(out.getvalue())
@@ -95,14 +97,21 @@ def test_fields_agree_with_export_plan(client, plan):
     ]
 
 
-def test_only_public_meetings_are_in_the_api(client, plan):
+def test_the_api_reads_meetings_by_the_pages_rule_with_a_session_or_a_token(client, plan):
     MeetingFactory(plan=plan, is_public=True, notes="Public")
     hidden = MeetingFactory(plan=plan, is_public=False, notes="Secretariats only")
 
-    notes = [m["notes"] for m in client.get("/api/meetings/").json()["results"]]
+    def notes(**headers):
+        return [m["notes"] for m in client.get("/api/meetings/", headers=headers).json()["results"]]
 
-    assert notes == ["Public"]
+    assert notes() == []
+    client.force_login(member_of("Focal points", "focal"))
+    assert notes() == ["Public"]
     assert client.get(f"/api/meetings/{hidden.pk}/").status_code == HTTPStatus.NOT_FOUND
+    client.logout()
+    token = Token.objects.create(user=member_of("Secretariat staff", "staff"))
+    assert sorted(notes(Authorization=f"Token {token.key}")) == ["Public", "Secretariats only"]
+    assert client.get("/api/meetings/", headers={"Authorization": "Token wrong"}).status_code == 401
 
 
 def test_the_api_is_read_only(client, plan):

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from activities.models import Activity, Status
 from tests.conftest import ensure_roles, member_of
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, record_status
 from workplan.backup import data_models
 
 
@@ -32,7 +32,7 @@ def recorded(plan):
     staff = member_of("Secretariat staff", "staff")
     activity = Activity.objects.get(plan=plan, number=14)
     activity.owners.add(staff)
-    activity.set_status(Status.IN_PROGRESS, by=staff, note="Started")
+    record_status(activity, Status.IN_PROGRESS, by=staff, note="Started")
     MeetingFactory(plan=plan, is_public=True, activities=[activity])
     return staff
 

@@ -8,7 +8,7 @@ from activities.models import Activity, Status
 from targets.models import Target
 from tests.admin_forms import activity_change_data
 from tests.conftest import member_of
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, record_status
 
 
 def target_form(target, **changes):
@@ -51,7 +51,7 @@ def test_an_admin_edit_after_a_browser_status_change_is_refused(admin_client, pl
     activity = Activity.objects.get(plan=plan, number=9)
     original_title = activity.title
     opened = activity_change_data(activity)
-    activity.set_status(Status.COMPLETED, by=member_of("Secretariat staff", "staff"), note="Done")
+    record_status(activity, Status.COMPLETED, by=member_of("Secretariat staff", "staff"), note="Done")
 
     response = admin_client.post(
         reverse("admin:activities_activity_change", args=[activity.pk]), {**opened, "title": "Renamed"}

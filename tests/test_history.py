@@ -12,7 +12,7 @@ from django.utils import timezone
 from activities.models import Activity, Meeting, Status
 from targets.models import Target
 from tests.conftest import member_of
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, record_status
 
 
 def test_a_status_change_in_the_browser_is_in_the_history_with_its_author(client, plan):
@@ -112,7 +112,7 @@ def test_staff_read_the_full_change_history_from_the_activity_page(client, plan)
     staff = member_of("Secretariat staff", "staff")
     activity = Activity.objects.get(plan=plan, number=12)
     activity.owners.add(staff)
-    activity.set_status(Status.PLANNED, by=staff, note="Booked")
+    record_status(activity, Status.PLANNED, by=staff, note="Booked")
     history_url = reverse("activities:history", args=[activity.pk])
 
     client.force_login(staff)

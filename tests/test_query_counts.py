@@ -8,7 +8,7 @@ from django.urls import reverse
 from activities.models import Activity, Status
 from targets.models import Target
 from tests.conftest import member_of
-from tests.factories import ActivityFactory, MeetingFactory, UserFactory
+from tests.factories import ActivityFactory, MeetingFactory, UserFactory, record_status
 
 
 def grow(plan, extra: int):
@@ -19,8 +19,8 @@ def grow(plan, extra: int):
         activity = ActivityFactory(
             plan=plan, targets=targets[i % 30 : i % 30 + 3], owners=owners[: i % 3 + 1]
         )
-        activity.set_status(Status.PLANNED, by=owners[0], note="planned")
-        activity.set_status(Status.IN_PROGRESS, by=owners[1])
+        record_status(activity, Status.PLANNED, by=owners[0], note="planned")
+        record_status(activity, Status.IN_PROGRESS, by=owners[1])
     MeetingFactory(
         plan=plan,
         is_public=True,
@@ -52,20 +52,21 @@ def urls(plan):
         # owners, references, status history, owner choices for the form, meetings
         "detail": (activity.get_absolute_url(), 10),
         # session, user, permissions, activity, its records, their owners and citations,
-        # target links
-        "history": (reverse("activities:history", args=[activity.pk]), 8),
+        # target links, row links
+        "history": (reverse("activities:history", args=[activity.pk]), 9),
         # session, user, plan, frameworks, targets with counts
         "targets": (reverse("target-list"), 6),
         # session, user, plan, target, paired targets, count, a page of activities with
         # targets and owners
         "target": (Target.objects.get_by_natural_key("aichi", 11).get_absolute_url(), 9),
-        # session, user, plan, targets, the cells counted in SQL, the activities they list
-        "coverage": (reverse("coverage"), 6),
+        # session, user, plan, its frameworks, targets, the plan's pairs, the cells counted in
+        # SQL, the activities they list
+        "coverage": (reverse("coverage"), 8),
         # session, user, user and group permissions, plan, count, meetings, their activities
         "meetings": (reverse("activities:meeting-list"), 8),
-        # session, user, plan, by status, by lead, by target, targets, last annual meeting,
-        # activities not updated since
-        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 9),
+        # session, user, permissions, plan, by status, by lead, by target, targets, last annual
+        # meeting the reader may see, activities not updated since
+        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 10),
         # session, user, plan, annual meetings, activities that moved with their changes
         "compare": (reverse("compare") + "?start=2016-01-01&end=2030-01-01", 7),
         # session, user, plan, targets, the activities with their targets and owners

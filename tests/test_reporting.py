@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from activities.models import Activity, MeetingKind, ReviewItem, Status
 from targets.models import Target
 from tests.conftest import member_of
-from tests.factories import ActivityFactory, MeetingFactory, UserFactory
+from tests.factories import ActivityFactory, MeetingFactory, UserFactory, record_status
 
 
 def activity(plan, number):
@@ -22,14 +22,26 @@ def activity(plan, number):
 @pytest.fixture
 def progress(plan):
     staff = UserFactory(username="amina", first_name="Amina", last_name="Diallo")
-    activity(plan, 11).set_status(
-        Status.PLANNED, by=staff, note="Task force", effective_on=datetime.date(2016, 6, 1)
+    record_status(
+        activity(plan, 11),
+        Status.PLANNED,
+        by=staff,
+        note="Task force",
+        effective_on=datetime.date(2016, 6, 1),
     )
-    activity(plan, 11).set_status(
-        Status.COMPLETED, by=staff, note="Guidelines out", effective_on=datetime.date(2018, 3, 1)
+    record_status(
+        activity(plan, 11),
+        Status.COMPLETED,
+        by=staff,
+        note="Guidelines out",
+        effective_on=datetime.date(2018, 3, 1),
     )
-    activity(plan, 20).set_status(
-        Status.IN_PROGRESS, by=staff, note="Workshop", effective_on=datetime.date(2017, 5, 1)
+    record_status(
+        activity(plan, 20),
+        Status.IN_PROGRESS,
+        by=staff,
+        note="Workshop",
+        effective_on=datetime.date(2017, 5, 1),
     )
     return staff
 
@@ -51,7 +63,9 @@ def test_dashboard_counts_agree_with_the_list_filters(client, plan, progress):
 
 
 def test_the_dashboard_marks_activities_not_updated_since_the_last_annual_meeting(client, plan, progress):
-    MeetingFactory(plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28))
+    MeetingFactory(plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28), is_public=True)
+    assert client.get(reverse("dashboard")).context["stale"] == []  # no meeting an anonymous reader may see
+    client.force_login(member_of("Focal points", "focal"))
 
     response = client.get(reverse("dashboard"))
 
@@ -93,9 +107,11 @@ def test_comparison_lists_what_moved_between_two_dates_with_notes(client, plan, 
     assert "Task force" not in response.text  # before the first date
 
 
-def test_comparison_defaults_to_the_last_two_annual_meetings(client, plan, progress):
+def test_comparison_defaults_to_the_last_two_annual_meetings_the_reader_may_see(client, plan, progress):
     MeetingFactory(plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2016, 11, 15))
     MeetingFactory(plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28))
+    assert client.get(reverse("compare")).context["start"] == datetime.date(plan.start_year, 1, 1)
+    client.force_login(member_of("Secretariat staff", "staff"))
 
     response = client.get(reverse("compare"))
 
@@ -114,7 +130,7 @@ def test_reversed_comparison_dates_are_a_form_error(client, plan):
 
 
 def review_data(plan, meeting, **agreed):
-    data = {}
+    data = {"meeting_version": meeting.version}
     for item in Activity.objects.filter(plan=plan):
         status = agreed.get(f"a{item.number}", item.status)
         data.update(
@@ -153,7 +169,9 @@ def test_a_review_with_a_conflicting_change_saves_nothing(client, plan):
     client.force_login(member_of("Secretariat staff", "staff"))
     meeting = MeetingFactory(plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28))
     data = review_data(plan, meeting, a3="completed", a14="in_progress")
-    activity(plan, 14).set_status(Status.ON_HOLD, by=None, note="Meanwhile")
+    record_status(
+        activity(plan, 14), Status.ON_HOLD, by=None, note="Meanwhile", effective_on=datetime.date(2017, 6, 1)
+    )
 
     response = client.post(reverse("activities:meeting-review", args=[meeting.pk]), data)
 

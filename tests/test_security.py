@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from activities.models import Activity, Status, StatusChange
 from tests.conftest import member_of
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, record_status
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/coverage/", "/admin/login/", "/no-such-page/"]
@@ -126,7 +126,7 @@ def test_user_text_is_escaped_everywhere(client, plan):
     activity.title = MARKUP
     activity.save()
     staff = member_of("Secretariat staff", "staff")
-    activity.set_status(Status.PLANNED, by=staff, note=MARKUP)
+    record_status(activity, Status.PLANNED, by=staff, note=MARKUP)
     meeting = MeetingFactory(
         plan=plan, notes=MARKUP, place=MARKUP, participants=MARKUP, activities=[activity]
     )
@@ -166,10 +166,12 @@ def json_lines(caplog, event):
     return [json.loads(formatter.format(r)) for r in caplog.records if getattr(r, "event", None) == event]
 
 
-def test_status_changes_and_refused_requests_are_logged_as_json(client, plan, caplog):
+def test_status_changes_and_refused_requests_are_logged_as_json(
+    client, plan, caplog, django_capture_on_commit_callbacks
+):
     activity = Activity.objects.get(plan=plan, number=4)
     client.force_login(member_of("Secretariat staff", "staff"))
-    with caplog.at_level("INFO", logger="workplan.audit"):
+    with caplog.at_level("INFO", logger="workplan.audit"), django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("activities:update-progress", args=[activity.pk]),
             {"status": "completed", "effective_on": "2017-01-01", "version": 0},

@@ -38,7 +38,8 @@ def bars(counts: dict, choices, total: int, colours=None) -> list[Bar]:
     return result
 
 
-def dashboard(plan: Plan, day: datetime.date | None) -> dict:
+def dashboard(plan: Plan, day: datetime.date | None, reader) -> dict:
+    """The dashboard's figures as of `day` (today when None), meetings as `reader` may see them."""
     activities = Activity.objects.filter(plan=plan).with_status_on(day)
     by_status = dict(activities.values_list("status_shown").annotate(n=Count("pk")).order_by())
     total = sum(by_status.values())
@@ -59,7 +60,8 @@ def dashboard(plan: Plan, day: datetime.date | None) -> dict:
         rows = frameworks.setdefault(target.framework, [])
         rows.append((target, served, bars(counts, Status.choices, served, BAR_COLOURS)))
     last_annual = (
-        Meeting.objects.filter(plan=plan, kind=MeetingKind.ANNUAL, date__lte=day or datetime.date.today())
+        Meeting.objects.visible_to(reader)
+        .filter(plan=plan, kind=MeetingKind.ANNUAL, date__lte=day or datetime.date.today())
         .order_by("-date")
         .first()
     )
@@ -76,10 +78,11 @@ def dashboard(plan: Plan, day: datetime.date | None) -> dict:
     }
 
 
-def default_comparison_dates(plan: Plan) -> tuple[datetime.date, datetime.date]:
-    """The last two annual meetings, or the plan's start and today."""
+def default_comparison_dates(plan: Plan, reader) -> tuple[datetime.date, datetime.date]:
+    """The last two annual meetings `reader` may see, or the plan's start and today."""
     dates = list(
-        Meeting.objects.filter(plan=plan, kind=MeetingKind.ANNUAL)
+        Meeting.objects.visible_to(reader)
+        .filter(plan=plan, kind=MeetingKind.ANNUAL)
         .order_by("-date")
         .values_list("date", flat=True)[:2]
     )
@@ -88,8 +91,9 @@ def default_comparison_dates(plan: Plan) -> tuple[datetime.date, datetime.date]:
     return datetime.date(plan.start_year, 1, 1), datetime.date.today()
 
 
-def changes_between(plan: Plan, start: datetime.date, end: datetime.date) -> list[Activity]:
-    """Activities whose status moved between the two dates, with the changes and their notes."""
+def changes_between(plan: Plan, start: datetime.date, end: datetime.date, reader) -> list[Activity]:
+    """Activities whose status moved between the two dates, with the changes and their notes
+    as `reader` may read them."""
     in_range = StatusChange.objects.filter(effective_on__gt=start, effective_on__lte=end)
     activities = (
         Activity.objects.filter(plan=plan)
@@ -99,7 +103,9 @@ def changes_between(plan: Plan, start: datetime.date, end: datetime.date) -> lis
         .prefetch_related(
             Prefetch(
                 "status_changes",
-                in_range.select_related("changed_by", "meeting").order_by("effective_on", "recorded_at"),
+                in_range.visible_to(reader)
+                .select_related("changed_by", "meeting")
+                .order_by("effective_on", "pk"),
                 to_attr="changes_in_range",
             )
         )

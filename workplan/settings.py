@@ -37,9 +37,11 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "rest_framework.authtoken",
     "simple_history",
     "axes",
     "csp",
+    "core",
     "targets",
     "activities",
     "workplan",
@@ -47,9 +49,14 @@ INSTALLED_APPS = [
 ]
 
 REST_FRAMEWORK = {
-    # Read-only for everyone: the API serves the public plan and public meetings.
+    # Read-only. Anyone reads the plan; meetings follow the pages' rule for the reader, who signs
+    # in with the site's session or, from a script, a token (`manage.py drf_create_token NAME`).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a wrong token is then a 401 that names the scheme.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -58,7 +65,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CBD-CMS Joint Work Plan API",
-    "DESCRIPTION": "Read-only: the plan's activities, targets, rows and public meetings.",
+    "DESCRIPTION": (
+        "Read-only: the plan's activities, targets and rows, and the meetings the reader may read "
+        "(sign in with the site's session, or send `Authorization: Token <key>`)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
@@ -75,9 +85,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.audit.remember_request",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# History is evidence: admin shows it and never reverts to it (a revert would bypass the
+# services that lock versions and record progress).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Only for bench/run: adds a bare view, the floor the pages are measured against.
 BENCHMARK = env.bool("BENCHMARK", default=False)
@@ -89,6 +104,8 @@ if REQUIRE_SIGN_IN:
         MIDDLEWARE.index("workplan.middleware.no_store_for_signed_in"),
         "django.contrib.auth.middleware.LoginRequiredMiddleware",
     )
+    # The API answers a token as well as a session, so it checks sign-in itself.
+    REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = ["rest_framework.permissions.IsAuthenticated"]
 
 ROOT_URLCONF = "workplan.urls"
 WSGI_APPLICATION = "workplan.wsgi.application"

@@ -1,7 +1,7 @@
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from activities.audit import audit
+from core.audit import audit
 
 
 @receiver(user_login_failed)

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from activities.audit import audit
-from activities.downloads import csv_response
-from activities.models import Activity, PlanRow, Status
-from activities.views import current_plan_or_404, paged
+from activities.models import Activity, Plan, PlanRow, Status
+from core.audit import audit
+from core.downloads import csv_response
+from core.pagination import paged
 from targets.models import Framework, Target
-from workplan.coverage import coverage_matrix
-from workplan.forms import AsOfForm, CompareForm
+from workplan.coverage import coverage_matrix, default_axes, plan_frameworks
+from workplan.forms import AsOfForm, AxesForm, CompareForm
 from workplan.reports import changes_between, dashboard, default_comparison_dates
 
 
@@ -31,7 +31,7 @@ def _status_counts():
 
 
 def target_list(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     frameworks = Framework.objects.filter(plans=plan).prefetch_related(
         Prefetch(
             "targets",
@@ -51,7 +51,7 @@ def target_list(request):
 
 
 def target_detail(request, framework: str, number: int):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     target = get_object_or_404(Target.objects.with_framework(), framework__slug=framework, number=number)
     paired = (
         Target.objects.with_framework()
@@ -70,20 +70,47 @@ def _as_of(request):
     return form, day, (HTTPStatus.BAD_REQUEST if form.is_bound and not form.is_valid() else HTTPStatus.OK)
 
 
+def _axes(request, plan):
+    """The two frameworks the matrix sets against each other (`?rows=…&columns=…`), the form
+    that chooses them, and whether the choice was valid."""
+    frameworks = plan_frameworks(plan)
+    default = default_axes(frameworks)
+    initial = {"rows": default[0].slug, "columns": default[1].slug} if default else {}
+    chosen = {key: request.GET[key] for key in ("rows", "columns") if key in request.GET}
+    form = AxesForm({**initial, **chosen} if chosen else None, initial=initial, frameworks=frameworks)
+    if chosen and not form.is_valid():
+        return form, default, False
+    if chosen:
+        by_slug = {framework.slug: framework for framework in frameworks}
+        return form, (by_slug[form.cleaned_data["rows"]], by_slug[form.cleaned_data["columns"]]), True
+    return form, default, True
+
+
 def coverage(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
-    context = {**coverage_matrix(plan, day), "as_of_form": form, "as_of": day}
-    return render(request, "workplan/coverage.html", context, status=status)
+    axes_form, axes, valid = _axes(request, plan)
+    context = {"plan": plan, "as_of_form": form, "as_of": day, "axes_form": axes_form, "axes": axes}
+    if axes:
+        context.update(coverage_matrix(plan, *axes, day))
+    return render(
+        request,
+        "workplan/coverage.html",
+        context,
+        status=status if valid else HTTPStatus.BAD_REQUEST,
+    )
 
 
 def coverage_csv(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
-    if status != HTTPStatus.OK:
-        return HttpResponseBadRequest("Enter the date as YYYY-MM-DD.", content_type="text/plain")
-    matrix = coverage_matrix(plan, day, limit=None)
-    header = ["Migratory Species Target"] + [str(column) for column, _ in matrix["columns"]]
+    _, axes, valid = _axes(request, plan)
+    if status != HTTPStatus.OK or not valid or not axes:
+        return HttpResponseBadRequest(
+            "Enter the date as YYYY-MM-DD and choose two of the plan's frameworks.", content_type="text/plain"
+        )
+    matrix = coverage_matrix(plan, *axes, day, limit=None)
+    header = [axes[0].target_label] + [str(column) for column, _ in matrix["column_targets"]]
     rows = (
         [str(target)] + ["; ".join(str(a.number) for a in cell.activities) for cell in cells]
         for target, _, cells in matrix["matrix"]
@@ -92,15 +119,15 @@ def coverage_csv(request):
 
 
 def dashboard_view(request):
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
-    context = {"plan": plan, "as_of_form": form, "as_of": day, **dashboard(plan, day)}
+    context = {"plan": plan, "as_of_form": form, "as_of": day, **dashboard(plan, day, request.user)}
     return render(request, "workplan/dashboard.html", context, status=status)
 
 
 def compare(request):
-    plan = current_plan_or_404()
-    start, end = default_comparison_dates(plan)
+    plan = Plan.objects.current_or_404()
+    start, end = default_comparison_dates(plan, request.user)
     form = CompareForm(request.GET or None, initial={"start": start, "end": end})
     bad = form.is_bound and not form.is_valid()
     if form.is_bound and not bad:
@@ -110,7 +137,7 @@ def compare(request):
         "form": form,
         "start": start,
         "end": end,
-        "activities": [] if bad else changes_between(plan, start, end),
+        "activities": [] if bad else changes_between(plan, start, end, request.user),
     }
     return render(
         request, "workplan/compare.html", context, status=HTTPStatus.BAD_REQUEST if bad else HTTPStatus.OK
@@ -119,7 +146,7 @@ def compare(request):
 
 def report(request):
     """The whole plan as of a date, for a governing body: print-ready."""
-    plan = current_plan_or_404()
+    plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
     rows = (
         PlanRow.objects.filter(plan=plan)
@@ -142,7 +169,7 @@ def report(request):
         "today": datetime.date.today(),
         "rows": rows,
         "commitments": commitments.order_by("number"),
-        **dashboard(plan, day),
+        **dashboard(plan, day, request.user),
     }
     return render(request, "workplan/report.html", context, status=status)
 

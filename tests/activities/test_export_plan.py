@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from activities.models import Activity, PlanRow, Status
 from targets.models import Target
-from tests.factories import UserFactory
+from tests.factories import UserFactory, record_status
 from tests.plan_document import read_document
 
 
@@ -59,7 +59,7 @@ def test_exported_activities_agree_with_the_database(plan):
     activity = Activity.objects.get(plan=plan, number=14)
     owner = UserFactory(first_name="Ana", last_name="Moreno")
     activity.owners.add(owner)
-    activity.set_status(Status.IN_PROGRESS, by=owner)
+    record_status(activity, Status.IN_PROGRESS, by=owner)
 
     exported = {item["id"]: item for item in export()["activities"]}
 

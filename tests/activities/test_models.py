@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from activities.models import Activity, ActivityTarget, PlanRow, Status
+from activities.models import TARGET_KEY_BASE, Activity, ActivityTarget, PlanRow, Status
+from activities.services import links_changed
 from targets.models import Target
-from tests.factories import ActivityFactory, TargetFactory, UserFactory
+from tests.factories import ActivityFactory, TargetFactory, UserFactory, record_status
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def test_an_unknown_status_is_refused_by_the_model_and_by_the_database():
     activity = ActivityFactory()
 
     with pytest.raises(ValidationError):
-        activity.set_status("finished-ish", by=None)
+        record_status(activity, "finished-ish", by=None)
     activity.status = "finished-ish"
     with pytest.raises(ValidationError) as error:
         activity.full_clean()
@@ -78,8 +79,8 @@ def test_a_status_change_is_recorded_with_who_when_and_why():
     activity = ActivityFactory()
     user = UserFactory()
 
-    change = activity.set_status(
-        Status.IN_PROGRESS, by=user, note="Workshop held", effective_on=datetime.date(2017, 3, 1)
+    change = record_status(
+        activity, Status.IN_PROGRESS, by=user, note="Workshop held", effective_on=datetime.date(2017, 3, 1)
     )
 
     activity.refresh_from_db()
@@ -91,48 +92,52 @@ def test_a_status_change_is_recorded_with_who_when_and_why():
 
 def test_the_status_on_a_past_date_derives_from_the_history():
     activity = ActivityFactory()
-    activity.set_status(Status.PLANNED, by=None, effective_on=datetime.date(2016, 6, 1))
-    activity.set_status(Status.IN_PROGRESS, by=None, effective_on=datetime.date(2017, 2, 1))
-    activity.set_status(Status.COMPLETED, by=None, effective_on=datetime.date(2018, 5, 1))
+    record_status(activity, Status.PLANNED, by=None, effective_on=datetime.date(2016, 6, 1))
+    record_status(activity, Status.IN_PROGRESS, by=None, effective_on=datetime.date(2017, 2, 1))
+    record_status(activity, Status.COMPLETED, by=None, effective_on=datetime.date(2018, 5, 1))
 
-    assert activity.status_on(datetime.date(2016, 1, 1)) == Status.NOT_REPORTED
-    assert activity.status_on(datetime.date(2016, 6, 1)) == Status.PLANNED
-    assert activity.status_on(datetime.date(2017, 12, 31)) == Status.IN_PROGRESS
-    assert activity.status_on(datetime.date(2018, 12, 31)) == Status.COMPLETED
+    def status_on(day):
+        return Activity.objects.with_status_on(day).values_list("status_shown", flat=True).get(pk=activity.pk)
+
+    assert status_on(datetime.date(2016, 1, 1)) == Status.NOT_REPORTED
+    assert status_on(datetime.date(2016, 6, 1)) == Status.PLANNED
+    assert status_on(datetime.date(2017, 12, 31)) == Status.IN_PROGRESS
+    assert status_on(datetime.date(2018, 12, 31)) == Status.COMPLETED
 
 
 def test_an_activity_with_history_cannot_be_deleted():
     activity = ActivityFactory()
-    activity.set_status(Status.PLANNED, by=None)
+    record_status(activity, Status.PLANNED, by=None)
 
     with pytest.raises(ProtectedError):
         activity.delete()
 
 
 def sort_key(activity) -> int | None:
-    return Activity.objects.values_list("first_cms_target", flat=True).get(pk=activity.pk)
+    return Activity.objects.values_list("target_sort_key", flat=True).get(pk=activity.pk)
 
 
-def test_the_sort_key_follows_the_targets_an_activity_serves(plan):
+def test_the_sort_key_is_the_first_target_in_framework_order_then_by_number(plan):
     cms = {n: Target.objects.get_by_natural_key("cms", n) for n in (3, 7, 9)}
-    activity = ActivityFactory(plan=plan, targets=[cms[7], Target.objects.get_by_natural_key("aichi", 1)])
-    assert sort_key(activity) == 7
+    aichi = Target.objects.get_by_natural_key("aichi", 1)
+    cms_position, aichi_position = cms[3].framework.position, aichi.framework.position
+    activity = ActivityFactory(plan=plan, targets=[cms[7], aichi])
+    assert sort_key(activity) == cms_position * TARGET_KEY_BASE + 7
 
-    ActivityTarget.objects.create(activity=activity, target=cms[3])  # as admin's inline saves it
-    assert sort_key(activity) == 3
-    ActivityTarget.objects.filter(activity=activity, target=cms[3]).delete()
-    assert sort_key(activity) == 7
-    activity.targets.add(cms[9])
-    activity.targets.remove(cms[7])
-    assert sort_key(activity) == 9
-    cms[3].activities.add(activity)  # from the target's side
-    assert sort_key(activity) == 3
+    ActivityTarget.objects.create(activity=activity, target=cms[3])
+    links_changed([activity.pk])
+    assert sort_key(activity) == cms_position * TARGET_KEY_BASE + 3
+    ActivityTarget.objects.filter(activity=activity, target__framework=cms[3].framework).delete()
+    links_changed([activity.pk])
+    assert sort_key(activity) == aichi_position * TARGET_KEY_BASE + 1
     activity.targets.clear()
+    links_changed([activity.pk])
     assert sort_key(activity) is None
 
 
 def test_the_plan_loads_with_its_sort_keys(plan):
-    keys = dict(Activity.objects.filter(plan=plan).values_list("number", "first_cms_target"))
+    keys = dict(Activity.objects.filter(plan=plan).values_list("number", "target_sort_key"))
+    cms = Target.objects.get_by_natural_key("cms", 5).framework
 
     assert keys[1] is None  # a cross-cutting commitment
-    assert keys[11] == 5
+    assert keys[11] == cms.position * TARGET_KEY_BASE + 5

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, Meeting, Status, StatusChange
-from activities.views import PAGE_SIZE
+from core.pagination import PAGE_SIZE
 from targets.models import Target
 from tests.conftest import member_of
-from tests.factories import ActivityFactory, MeetingFactory, UserFactory
+from tests.factories import ActivityFactory, MeetingFactory, UserFactory, record_status
 from workplan.coverage import CELL_LIMIT
 
 ROLES = [None, "focal", "staff", "admin"]
@@ -136,7 +136,7 @@ def test_staff_update_a_status_with_a_note_and_see_it_in_the_history(client_as, 
     )
     assert change.effective_on == datetime.date(2017, 3, 1)
     assert change.changed_by.username == "staff"
-    assert "is now in progress" in response.text
+    assert "status now in progress" in response.text
     assert "Task force met" in response.text
 
 
@@ -144,9 +144,7 @@ def test_a_stale_status_update_is_refused_and_shows_the_other_change(client_as, 
     activity = Activity.objects.get(plan=plan, number=12)
     opened = progress_data(activity)  # both people opened the page at this version
     first = UserFactory(username="first", first_name="Maria", last_name="Lopez")
-    activity.set_status(
-        Status.PLANNED, by=first, note="Side event booked", expected_version=opened["version"]
-    )
+    record_status(activity, Status.PLANNED, by=first, note="Side event booked")
 
     response = client_as("staff").post(
         reverse("activities:update-progress", args=[activity.pk]), {**opened, "status": Status.ON_HOLD}
@@ -216,7 +214,7 @@ def test_filters_give_exactly_the_plans_activities(client, plan, query, expected
 def test_status_owner_and_lead_filters_combine_with_targets(client, plan):
     owner = UserFactory(username="owner")
     for number in (11, 12):
-        Activity.objects.get(plan=plan, number=number).set_status(Status.IN_PROGRESS, by=owner)
+        record_status(Activity.objects.get(plan=plan, number=number), Status.IN_PROGRESS, by=owner)
     Activity.objects.get(plan=plan, number=12).owners.add(owner)
 
     url = reverse("activities:list")
@@ -226,8 +224,8 @@ def test_status_owner_and_lead_filters_combine_with_targets(client, plan):
 
 
 def test_the_list_sorts_by_status_target_and_last_update(client, plan):
-    Activity.objects.get(plan=plan, number=20).set_status(Status.COMPLETED, by=None)
-    Activity.objects.get(plan=plan, number=5).set_status(Status.PLANNED, by=None)
+    record_status(Activity.objects.get(plan=plan, number=20), Status.COMPLETED, by=None)
+    record_status(Activity.objects.get(plan=plan, number=5), Status.PLANNED, by=None)
     url = reverse("activities:list")
 
     assert numbers(client.get(url, {"sort": "-updated"}))[:2] == [5, 20]
@@ -313,8 +311,11 @@ def test_each_row_shows_targets_with_their_text_status_and_owners(client, plan):
 
 def test_the_activity_page_shows_what_the_plan_says_and_what_was_recorded(client_as, plan, meetings):
     activity = Activity.objects.get(plan=plan, number=3)
-    activity.set_status(
-        Status.IN_PROGRESS, by=UserFactory(first_name="Li", last_name="Wei"), note="2016 meeting held"
+    record_status(
+        activity,
+        Status.IN_PROGRESS,
+        by=UserFactory(first_name="Li", last_name="Wei"),
+        note="2016 meeting held",
     )
 
     anonymous = client_as(None).get(activity.get_absolute_url())
@@ -481,7 +482,7 @@ def test_a_target_page_shows_its_activities_a_page_at_a_time(client, plan):
 
 
 def test_a_long_list_offers_a_few_page_links_around_the_current_one(client, plan, monkeypatch):
-    monkeypatch.setattr("activities.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("core.pagination.PAGE_SIZE", 1)
 
     response = client.get(reverse("activities:list"), {"page": 14})
 
@@ -497,17 +498,24 @@ def test_an_unknown_target_is_not_found(client, plan):
     assert client.get("/targets/gbf/1/").status_code == HTTPStatus.NOT_FOUND
 
 
-def test_coverage_matrix_puts_each_activity_under_its_rows_pairs(client, plan):
+def test_coverage_matrix_lists_the_activities_serving_both_targets_and_marks_the_plans_pairs(client, plan):
     response = client.get(reverse("coverage"))
 
     cells = {
-        (row.number, cell.aichi.number): [a.number for a in cell.activities]
+        (row.number, cell.column.number): cell
         for row, _, row_cells in response.context["matrix"]
         for cell in row_cells
     }
-    assert cells[(5, 4)] == cells[(5, 7)] == [11, 12, 13, 14]
-    assert cells[(8, 12)] == [14, 18, 19]
-    assert cells[(5, 12)] == []
+
+    def listed(cms, aichi):
+        return [a.number for a in cells[(cms, aichi)].activities]
+
+    assert listed(5, 4) == listed(5, 7) == [11, 12, 13, 14]
+    assert listed(8, 12) == [14, 18, 19]
+    assert cells[(5, 4)].paired and cells[(8, 12)].paired
+    # Activity 14 stands under rows 4 (CMS 5) and 7 (Aichi 12): it serves both, though no row pairs them.
+    assert listed(5, 12) == [14] and not cells[(5, 12)].paired
+    assert listed(5, 16) == [] and not cells[(5, 16)].paired
     assert [str(t) for t in response.context["uncovered"]] == [
         "Migratory Species Target 3",
         "Migratory Species Target 9",

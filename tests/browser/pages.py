@@ -3,7 +3,7 @@
 import datetime
 
 from activities.models import Activity, Meeting, Status
-from tests.factories import UserFactory
+from tests.factories import UserFactory, record_status
 
 
 def seed_pages(plan) -> dict[str, str]:
@@ -11,8 +11,12 @@ def seed_pages(plan) -> dict[str, str]:
     activity = Activity.objects.get(plan=plan, number=14)
     owner = UserFactory(username="owner", first_name="Amina", last_name="Diallo")
     activity.owners.add(owner)
-    activity.set_status(
-        Status.IN_PROGRESS, by=owner, note="Joint statement drafted", effective_on=datetime.date(2017, 2, 1)
+    record_status(
+        activity,
+        Status.IN_PROGRESS,
+        by=owner,
+        note="Joint statement drafted",
+        effective_on=datetime.date(2017, 2, 1),
     )
     meeting = Meeting.objects.create(
         plan=plan,

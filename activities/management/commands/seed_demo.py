@@ -2,10 +2,12 @@ import datetime
 import random
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from activities.models import Activity, MeetingKind, Plan, Status
+from activities.models import STAFF_GROUP, Activity, MeetingKind, Plan, Status, Via
+from activities.services import record_progress
 
 DEMO = "[Demo]"
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
 
         rng = random.Random(2016)
         with transaction.atomic():
+            staff = Group.objects.get(name=STAFF_GROUP)
             owners = [
                 UserFactory(
                     username=f"demo-{code.lower()}-{n}", first_name=DEMO, last_name=f"{code} staff {n}"
@@ -37,14 +40,23 @@ class Command(BaseCommand):
                 for code in ("CBD", "CMS")
                 for n in (1, 2)
             ]
+            for owner in owners:
+                owner.groups.add(staff)
             activities = list(Activity.objects.filter(plan=plan).order_by("number"))
             for activity in activities[::2]:
-                activity.owners.set(rng.sample(owners, k=rng.randint(1, 2)))
                 day = datetime.date(2016, 3, 1)
+                chosen = rng.sample(owners, k=rng.randint(1, 2))
                 for status in rng.sample([Status.PLANNED, Status.IN_PROGRESS, Status.COMPLETED], k=2):
                     day += datetime.timedelta(days=rng.randint(30, 300))
-                    activity.set_status(
-                        status, by=rng.choice(owners), effective_on=day, note=f"{DEMO} Sample status change."
+                    record_progress(
+                        activity=activity,
+                        by=rng.choice(owners),
+                        expected_version=activity.version,
+                        status=status,
+                        effective_on=day,
+                        note=f"{DEMO} Sample status change.",
+                        owners=chosen,
+                        via=Via.COMMAND,
                     )
             for day, kind, public in [
                 (datetime.date(2016, 11, 15), MeetingKind.ANNUAL, True),

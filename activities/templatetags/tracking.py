@@ -1,3 +1,5 @@
+"""Template tags for activities: statuses and targets, wherever they are shown."""
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -6,46 +8,11 @@ from activities.models import Status
 
 register = template.Library()
 
-SECTIONS = {
-    "list": "activities",
-    "detail": "activities",
-    "update-progress": "activities",
-    "history": "activities",
-    "meeting-list": "meetings",
-    "meeting-detail": "meetings",
-    "meeting-create": "meetings",
-    "meeting-edit": "meetings",
-    "target-list": "targets",
-    "target-detail": "targets",
-    "coverage": "coverage",
-    "dashboard": "dashboard",
-    "compare": "dashboard",
-    "report": "dashboard",
-}
-
-
-@register.simple_tag(takes_context=True)
-def nav_section(context) -> str:
-    """Which navigation item the current page belongs to."""
-    match = getattr(context.get("request"), "resolver_match", None)
-    return SECTIONS.get(match.url_name, "") if match else ""
-
 
 @register.filter
 def status_label(value: str) -> str:
     """ "in_progress" → "In progress"."""
     return dict(Status.choices).get(value, value)
-
-
-@register.filter
-def times(value, factor):
-    """Multiply, for positions in server-rendered charts."""
-    return float(value) * float(factor)
-
-
-@register.filter
-def plus(value, amount):
-    return float(value) + float(amount)
 
 
 NO_TARGET = mark_safe('<li class="muted small">Cross-cutting: no target</li>')  # a constant

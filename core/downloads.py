@@ -1,10 +1,28 @@
-"""File responses: CSV streamed row by row, XLSX built with openpyxl."""
+"""File responses: CSV streamed row by row, XLSX built with openpyxl.
+
+Every cell of every download passes through `safe_cell`, here and nowhere else.
+"""
 
 import csv
 import io
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+
+# A spreadsheet treats a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value as a spreadsheet should show it: text that it would run as a formula gets a
+    leading apostrophe; numbers, dates and empty cells are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row) -> list:
+    return [safe_cell(value) for value in row]
 
 
 class _Echo:
@@ -37,8 +55,9 @@ def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
 
 
 def _with_header(header, rows):
-    yield header
-    yield from rows
+    yield safe_row(header)
+    for row in rows:
+        yield safe_row(row)
 
 
 def _in_chunks(lines, size: int = 64 * 1024):
