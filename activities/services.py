@@ -64,11 +64,10 @@ class Progress:
         """What was saved, in words: "status now completed; note added; owners changed"."""
         parts = []
         if self.status_changed:
-            parts.append(f"status now {self.activity.get_status_display().lower()}")
+            with_note = ", with a note" if self.status_change.note else ""
+            parts.append(f"status now {self.activity.get_status_display().lower()}{with_note}")
         elif self.status_change is not None:
             parts.append("note added")
-        if self.status_changed and self.status_change.note:
-            parts.append("with a note")
         if self.owners_changed:
             parts.append("owners changed")
         if self.due_date_changed:

@@ -60,7 +60,7 @@ def test_staff_changes_a_status_and_a_visitor_sees_it_without_the_form(
     page.get_by_label("Note").fill("Side event held at SBSTTA-20")
     page.get_by_role("button", name="Save update").click()
 
-    expect(page.get_by_role("status").first).to_contain_text("is now in progress")
+    expect(page.get_by_role("status").first).to_contain_text("status now in progress")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("In progress")
     history = page.get_by_role("region", name="Status history")
@@ -89,7 +89,7 @@ def test_the_second_of_two_concurrent_status_changes_is_refused(live_server, liv
     first.get_by_label("New status").select_option(label="Planned")
     first.get_by_label("Note").fill("Workshop scheduled")
     first.get_by_role("button", name="Save update").click()
-    expect(first.get_by_role("status").first).to_contain_text("is now planned")
+    expect(first.get_by_role("status").first).to_contain_text("status now planned")
 
     second.get_by_label("New status").select_option(label="Completed")
     second.get_by_role("button", name="Save update").click()
@@ -216,5 +216,5 @@ def test_filter_and_status_forms_work_with_the_keyboard_alone(
     tab_to(page, "#progress-submit")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status").first).to_contain_text("is now discontinued")
+    expect(page.get_by_role("status").first).to_contain_text("status now discontinued")
     assert Activity.objects.get(plan=live_plan, number=13).status == Status.DISCONTINUED
