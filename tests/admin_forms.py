@@ -1,4 +1,8 @@
-"""What Django admin's activity change form posts, for tests that drive it without a browser."""
+"""What Django admin's change forms post, for tests that drive admin without a browser."""
+
+from http import HTTPStatus
+
+from tests.forms import form_data
 
 
 def activity_change_data(activity, *, keep_links: bool = False, **changes) -> dict:
@@ -35,3 +39,12 @@ def activity_change_data(activity, *, keep_links: bool = False, **changes) -> di
             data.update({f"{prefix}-{i}-{key}": value for key, value in form.items()})
     data.update(changes)
     return data
+
+
+def stale_save_is_refused(admin_client, url, field, first_value, second_value, reload):
+    opened = form_data(admin_client.get(url), action="")
+    assert admin_client.post(url, {**opened, field: first_value}).status_code == HTTPStatus.FOUND
+    response = admin_client.post(url, {**opened, field: second_value})
+    assert response.status_code == HTTPStatus.OK
+    assert "since you opened it" in response.content.decode()
+    assert getattr(reload(), field) == first_value

@@ -38,12 +38,31 @@ def ensure_roles():
         import_module("activities.migrations.0002_roles").create_roles(django_apps, None)
 
 
+PLAN_SLUG = "cbd-cms-2016-2018"
+
+
+def load_plan_once():
+    """The roles and the 2016-2018 plan, loaded as `manage.py load_plan` loads them, unless a
+    transactional test emptied the tables (then again)."""
+    ensure_roles()
+    if not Plan.objects.filter(slug=PLAN_SLUG).exists():
+        call_command("load_plan", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The plan is loaded once for the session: each test runs in a transaction rolled back at
+    its end, so every test starts from the loaded plan. (pytest-django runs the tests that
+    empty the tables, the transactional ones, after all the others.)"""
+    with django_db_blocker.unblock():
+        load_plan_once()
+
+
 @pytest.fixture
 def plan(db) -> Plan:
     """The 2016-2018 plan, loaded from fixtures/ as `manage.py load_plan` loads it."""
-    ensure_roles()
-    call_command("load_plan", stdout=io.StringIO())
-    return Plan.objects.get(slug="cbd-cms-2016-2018")
+    load_plan_once()
+    return Plan.objects.get(slug=PLAN_SLUG)
 
 
 def member_of(group_name: str, username: str):

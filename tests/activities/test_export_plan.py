@@ -90,7 +90,10 @@ def test_cross_cutting_commitments_export_with_empty_target_lists(plan):
 
 
 @pytest.mark.django_db
-def test_export_without_a_plan_says_how_to_load_one():
+def test_export_without_a_plan_says_how_to_load_one(plan):
+    Activity.objects.all().delete()
+    PlanRow.objects.all().delete()
+    plan.delete()
     with pytest.raises(CommandError, match="load_plan"):
         export()
 

@@ -1,6 +1,5 @@
 """Real-browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
-import io
 import os
 import secrets
 import shutil
@@ -8,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
 
 from activities.models import Plan
-from tests.conftest import ensure_roles
+from tests.conftest import PLAN_SLUG, load_plan_once
 
 # Playwright's sync API runs an event loop; without this Django refuses ORM calls in the tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -75,9 +73,8 @@ def live_plan(transactional_db, live_server) -> Plan:
     A transactional test empties every table when it ends, the groups that the migrations
     created included, so the migration's own function makes them again.
     """
-    ensure_roles()
-    call_command("load_plan", stdout=io.StringIO())
-    return Plan.objects.get(slug="cbd-cms-2016-2018")
+    load_plan_once()
+    return Plan.objects.get(slug=PLAN_SLUG)
 
 
 @pytest.fixture

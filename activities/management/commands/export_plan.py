@@ -13,13 +13,13 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="Slug of the plan to export (default: the latest plan).")
 
     def handle(self, *args, **options):
-        plans = Plan.objects.all()
-        try:
-            plan = plans.get(slug=options["plan"]) if options["plan"] else plans[:1].get()
-        except Plan.DoesNotExist:
+        plan = (
+            Plan.objects.filter(slug=options["plan"]).first() if options["plan"] else Plan.objects.current()
+        )
+        if plan is None:
             raise CommandError(
                 f"No plan {options['plan']!r}."
                 if options["plan"]
                 else "No plan loaded yet: run `python manage.py load_plan` first."
-            ) from None
+            )
         self.stdout.write(json.dumps(plan_as_data(plan), ensure_ascii=False, indent=2))

@@ -18,7 +18,7 @@ from activities.models import Activity, Status, StatusChange
 from tests.conftest import member_of
 from tests.factories import MeetingFactory, record_status
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["/", "/coverage/", "/admin/login/", "/no-such-page/"]
 
 
