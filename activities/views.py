@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from activities.exports import COLUMNS, activity_rows
 from activities.filters import ActivityFilter
@@ -35,6 +35,7 @@ def _filtered(request, plan: Plan, activities):
     return filterset, valid, (filterset.qs if valid else Activity.objects.none())
 
 
+@require_safe
 def activity_list(request):
     plan = Plan.objects.current_or_404()
     filterset, valid, activities = _filtered(request, plan, Activity.objects.for_list())
@@ -91,11 +92,13 @@ def _detail_context(request, activity: Activity, form=None) -> dict:
     }
 
 
+@require_safe
 def activity_detail(request, pk: int):
     activity = get_object_or_404(Activity.objects.for_detail(request.user), pk=pk)
     return render(request, "activities/activity_detail.html", _detail_context(request, activity))
 
 
+@require_safe
 @login_required
 @permission_required("activities.update_progress", raise_exception=True)
 def activity_history(request, pk: int):
@@ -161,6 +164,7 @@ def activity_update_progress(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 @permission_required("activities.view_meeting", raise_exception=True)
 def meeting_list(request):
@@ -181,6 +185,7 @@ def meeting_list(request):
     return render(request, "activities/meeting_list.html", context)
 
 
+@require_safe
 @login_required
 @permission_required("activities.view_meeting", raise_exception=True)
 def meeting_detail(request, pk: int):

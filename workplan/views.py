@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from activities.models import Activity, Plan, PlanRow, Status
 from core.audit import audit
@@ -30,6 +30,7 @@ def _status_counts():
     }
 
 
+@require_safe
 def target_list(request):
     plan = Plan.objects.current_or_404()
     frameworks = Framework.objects.filter(plans=plan).prefetch_related(
@@ -50,6 +51,7 @@ def target_list(request):
     return render(request, "workplan/target_list.html", {"plan": plan, "frameworks": frameworks})
 
 
+@require_safe
 def target_detail(request, framework: str, number: int):
     plan = Plan.objects.current_or_404()
     target = get_object_or_404(Target.objects.with_framework(), framework__slug=framework, number=number)
@@ -86,6 +88,7 @@ def _axes(request, plan):
     return form, default, True
 
 
+@require_safe
 def coverage(request):
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
@@ -101,6 +104,7 @@ def coverage(request):
     )
 
 
+@require_safe
 def coverage_csv(request):
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
@@ -118,6 +122,7 @@ def coverage_csv(request):
     return csv_response("coverage.csv", header, rows)
 
 
+@require_safe
 def dashboard_view(request):
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
@@ -125,6 +130,7 @@ def dashboard_view(request):
     return render(request, "workplan/dashboard.html", context, status=status)
 
 
+@require_safe
 def compare(request):
     plan = Plan.objects.current_or_404()
     start, end = default_comparison_dates(plan, request.user)
@@ -144,6 +150,7 @@ def compare(request):
     )
 
 
+@require_safe
 def report(request):
     """The whole plan as of a date, for a governing body: print-ready."""
     plan = Plan.objects.current_or_404()
