@@ -4,17 +4,20 @@ from activities.models import Activity, Lead, Plan, PlanRow, Status
 from core.expressions import split
 from targets.models import Target
 
-# Keys that name each framework's target lists in the export; other frameworks get "<slug>_targets".
-TARGET_LIST_KEYS = {"cms": "migratory_species_targets", "aichi": "aichi_targets"}
 
-
-def target_list_key(framework_slug: str) -> str:
-    return TARGET_LIST_KEYS.get(framework_slug, f"{framework_slug}_targets")
+def target_lists(targets, frameworks) -> dict[str, list[int]]:
+    """{framework.list_name: [numbers]} for each of `frameworks`, from `targets` (read
+    `with_framework()`): how the API and export_plan list what a row or an activity serves.
+    A target of a framework outside the list gets its own list after them."""
+    lists = {framework.list_name: [] for framework in frameworks}
+    for target in sorted(targets, key=lambda t: (t.framework.position, t.number)):
+        lists.setdefault(target.framework.list_name, []).append(target.number)
+    return lists
 
 
 def plan_as_data(plan: Plan) -> dict:
     """The plan as plain data, in the shape `manage.py export_plan` prints. Hits the database."""
-    frameworks = list(plan.frameworks.all())
+    frameworks = list(plan.frameworks.order_by("position", "name"))
     targets = Target.objects.with_framework().filter(framework__in=frameworks)
     rows = (
         PlanRow.objects.filter(plan=plan)
@@ -34,12 +37,6 @@ def plan_as_data(plan: Plan) -> dict:
         )
         .order_by("number")
     )
-
-    def target_lists(linked_targets) -> dict:
-        lists = {target_list_key(framework.slug): [] for framework in frameworks}
-        for target in sorted(linked_targets, key=lambda t: (t.framework.position, t.number)):
-            lists.setdefault(target_list_key(target.framework.slug), []).append(target.number)
-        return lists
 
     return {
         "plan": {
@@ -63,7 +60,7 @@ def plan_as_data(plan: Plan) -> dict:
         "rows": [
             {
                 "position": row.position,
-                **target_lists(row.targets.all()),
+                **target_lists(row.targets.all(), frameworks),
                 "activities": [link.activity_id for link in row.ordered_links],
             }
             for row in rows
@@ -76,7 +73,7 @@ def plan_as_data(plan: Plan) -> dict:
                 "text": activity.text,
                 "lead": activity.lead,
                 "status": activity.status,
-                **target_lists(activity.targets.all()),
+                **target_lists(activity.targets.all(), frameworks),
                 "rows": sorted(row.position for row in activity.rows.all()),
                 "owners": [owner.get_full_name() or owner.get_username() for owner in activity.owners.all()],
                 "due_date": activity.due_date.isoformat() if activity.due_date else None,
@@ -87,23 +84,24 @@ def plan_as_data(plan: Plan) -> dict:
     }
 
 
-COLUMNS = [
-    "Number",
-    "Title",
-    "Text",
-    "Migratory Species Targets",
-    "Aichi Targets",
-    "Status",
-    "Lead",
-    "Owners",
-    "Due date",
-    "Last update (UTC)",
-]
+def export_columns(frameworks) -> list[str]:
+    """The header of the activity list's downloads: a column of target numbers per framework."""
+    return [
+        "Number",
+        "Title",
+        "Text",
+        *(framework.targets_name for framework in frameworks),
+        "Status",
+        "Lead",
+        "Owners",
+        "Due date",
+        "Last update (UTC)",
+    ]
 
 
-def activity_rows(activities):
-    """COLUMNS for each activity of a `for_export()` queryset, as the list page shows it
-    (status as of its date)."""
+def activity_rows(activities, frameworks):
+    """`export_columns(frameworks)` for each activity of a `for_export(frameworks)` queryset, as
+    the list page shows it (status as of its date)."""
     labels = dict(Status.choices)
     leads = dict(Lead.choices)
     for activity in activities:
@@ -111,8 +109,10 @@ def activity_rows(activities):
             activity.number,
             activity.title,
             activity.text,
-            ", ".join(str(n) for n in sorted(int(n) for n in split(activity.cms_numbers))),
-            ", ".join(str(n) for n in sorted(int(n) for n in split(activity.aichi_numbers))),
+            *(
+                ", ".join(str(n) for n in sorted(int(n) for n in split(getattr(activity, f"targets_{f.pk}"))))
+                for f in frameworks
+            ),
             labels.get(getattr(activity, "status_shown", activity.status)),
             leads.get(activity.lead, activity.lead),
             ", ".join(activity.owner_names),

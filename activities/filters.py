@@ -1,24 +1,41 @@
-from functools import partial
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from django_filters.rest_framework import DjangoFilterBackend
 
 from activities.models import Activity, ActivityTarget, Lead, Status
-from targets.models import Target
+from targets.models import Framework, Target
 
 
 def target_choice_label(target: Target) -> str:
     return f"{target.short_label} · {target.short_title}" if target.short_title else target.short_label
 
 
-def target_choices(slug: str, targets=None) -> list[tuple[str, str]]:
-    """The targets of a framework as filter choices. Hits the database unless given the targets."""
-    targets = targets if targets is not None else Target.objects.with_framework().filter(framework__slug=slug)
-    return [(str(t.number), target_choice_label(t)) for t in targets if t.framework.slug == slug]
+def frameworks_of(targets) -> list[Framework]:
+    """The frameworks of `targets` (read `with_framework()`), in their order, each once."""
+    seen: dict[int, Framework] = {}
+    for target in targets:
+        seen.setdefault(target.framework_id, target.framework)
+    return sorted(seen.values(), key=lambda framework: (framework.position, framework.name))
+
+
+class TargetFilter(django_filters.MultipleChoiceFilter):
+    """Activities serving any of the chosen targets of one framework: the parameter is the
+    framework's slug (`?aichi=11&aichi=12`), the values the targets' numbers."""
+
+    def __init__(self, framework: Framework, targets, **kwargs):
+        self.framework = framework
+        choices = [(str(t.number), target_choice_label(t)) for t in targets if t.framework_id == framework.pk]
+        super().__init__(
+            label=framework.targets_name, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs
+        )
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        serving = ActivityTarget.objects.filter(target__framework=self.framework, target__number__in=value)
+        return queryset.filter(pk__in=serving.values("activity"))
 
 
 class ActivityOrdering(django_filters.OrderingFilter):
@@ -40,20 +57,12 @@ class ActivityOrdering(django_filters.OrderingFilter):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    """The activity list's filters. Every value lives in the query string, so a view is a link."""
+    """The activity list's filters. Every value lives in the query string, so a view is a link.
 
-    cms = django_filters.MultipleChoiceFilter(
-        label="Migratory Species Targets",
-        choices=partial(target_choices, "cms"),
-        method="filter_targets",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    aichi = django_filters.MultipleChoiceFilter(
-        label="Aichi Targets",
-        choices=partial(target_choices, "aichi"),
-        method="filter_targets",
-        widget=forms.CheckboxSelectMultiple,
-    )
+    One target filter per framework of the plan comes from `for_targets`, named by the
+    framework's slug: the frameworks are data, and a new one is a new filter.
+    """
+
     as_of = django_filters.DateFilter(
         label="Status as of",
         method="filter_nothing",
@@ -93,21 +102,35 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["cms", "aichi", "status", "lead", "owner", "q", "as_of"]
+        fields = ["status", "lead", "owner", "q", "as_of"]
 
-    def __init__(self, *args, targets=None, **kwargs):
+    @classmethod
+    def for_targets(cls, targets) -> type["ActivityFilter"]:
+        """The filter set with a target filter for the framework of each of `targets` (the
+        plan's, read `with_framework()`), first in the form and in the API's schema."""
+        targets = list(targets)
+        declared = {framework.slug: TargetFilter(framework, targets) for framework in frameworks_of(targets)}
+        filterset = type("PlanActivityFilter", (cls,), dict(declared))  # the metaclass alters it
+        others = {name: f for name, f in filterset.base_filters.items() if name not in declared}
+        filterset.base_filters = {**{name: filterset.base_filters[name] for name in declared}, **others}
+        return filterset
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = list(targets if targets is not None else Target.objects.with_framework())
-        for slug in ("cms", "aichi"):
-            self.filters[slug].extra["choices"] = target_choices(slug, targets)
         self.filters["owner"].field.label_from_instance = lambda user: user.get_full_name() or user.username
 
-    @extend_schema_field(OpenApiTypes.INT)  # target numbers, for the API's schema
-    def filter_targets(self, queryset, name, value):
-        if not value:
-            return queryset
-        serving = ActivityTarget.objects.filter(target__framework__slug=name, target__number__in=value)
-        return queryset.filter(pk__in=serving.values("activity"))
+    @property
+    def target_fields(self) -> list:
+        """The bound form fields of the target filters, in framework order."""
+        return [self.form[name] for name, f in self.filters.items() if isinstance(f, TargetFilter)]
+
+    @property
+    def other_fields(self) -> list:
+        return [
+            self.form[name]
+            for name, f in self.filters.items()
+            if not isinstance(f, TargetFilter) and name in ("status", "lead", "owner", "sort", "as_of")
+        ]
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
@@ -124,3 +147,11 @@ class ActivityFilter(django_filters.FilterSet):
         queryset = super().qs
         # Ties, and no sort at all, keep the plan's own order (the queryset holds one plan).
         return queryset.order_by(*queryset.query.order_by, "number")
+
+
+class PlanFilterBackend(DjangoFilterBackend):
+    """django-filter's API backend, asking the view for its filter set (one that knows the
+    plan's frameworks), for requests and for the OpenAPI schema alike."""
+
+    def get_filterset_class(self, view, queryset=None):
+        return view.get_filterset_class()

@@ -272,15 +272,19 @@ class ActivityQuerySet(models.QuerySet):
             "owners",
         )
 
-    def for_export(self) -> "ActivityQuerySet":
-        """Each activity's targets and owners joined into its own row (`cms_numbers`,
-        `aichi_numbers`, see `expressions.split`; `owner_names`), so an export is one query
-        that streams from a server-side cursor however many activities there are.
+    def for_export(self, frameworks) -> "ActivityQuerySet":
+        """Each activity's targets of each of `frameworks` and its owners joined into its own row
+        (`targets_<framework pk>`, see `expressions.split`; `owner_names`), so an export is one
+        query that streams from a server-side cursor however many activities there are.
         """
         serving = ActivityTarget.objects.filter(activity=models.OuterRef("pk")).values("activity")
         return self.with_owners_joined().annotate(
-            cms_numbers=joined(serving.filter(target__framework__slug="cms"), "target__number"),
-            aichi_numbers=joined(serving.filter(target__framework__slug="aichi"), "target__number"),
+            **{
+                f"targets_{framework.pk}": joined(
+                    serving.filter(target__framework=framework), "target__number"
+                )
+                for framework in frameworks
+            }
         )
 
     def with_owners_joined(self) -> "ActivityQuerySet":

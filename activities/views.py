@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from activities.exports import COLUMNS, activity_rows
-from activities.filters import ActivityFilter
+from activities.exports import activity_rows, export_columns
+from activities.filters import ActivityFilter, TargetFilter, frameworks_of
 from activities.forms import MeetingForm, ProgressForm, add_errors, kept_after_conflict, review_forms
 from activities.history import activity_change_history
 from activities.models import Activity, Meeting, MeetingKind, Plan, StatusChange
@@ -24,12 +24,11 @@ HISTORY_LENGTH = 100  # the latest changes; admin's History shows every one
 
 
 def _filtered(request, plan: Plan, activities):
-    """The list's filter set over `activities` of the plan, whether it is valid, and its results."""
+    """The list's filter set over `activities` of the plan (`activities(frameworks)`), whether
+    it is valid, and its results."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
-    filterset = ActivityFilter(
-        request.GET or None,
-        queryset=activities.filter(plan=plan),
-        targets=targets,
+    filterset = ActivityFilter.for_targets(targets)(
+        request.GET or None, queryset=activities(frameworks_of(targets)).filter(plan=plan)
     )
     valid = filterset.is_valid() if filterset.is_bound else True
     return filterset, valid, (filterset.qs if valid else Activity.objects.none())
@@ -38,7 +37,7 @@ def _filtered(request, plan: Plan, activities):
 @require_safe
 def activity_list(request):
     plan = Plan.objects.current_or_404()
-    filterset, valid, activities = _filtered(request, plan, Activity.objects.for_list())
+    filterset, valid, activities = _filtered(request, plan, lambda frameworks: Activity.objects.for_list())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,15 +60,16 @@ def activity_list(request):
 def activity_export(request, fmt: str):
     """The list page's activities, with the same filters, as CSV or XLSX."""
     plan = Plan.objects.current_or_404()
-    filterset, valid, activities = _filtered(request, plan, Activity.objects.for_export())
+    filterset, valid, activities = _filtered(request, plan, Activity.objects.for_export)
     if not valid:
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(
             f"These filters could not be used: {problems}", content_type="text/plain"
         )
     name = f"activities-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    rows = activity_rows(_streamed(activities))
-    return (csv_response if fmt == "csv" else xlsx_response)(name, COLUMNS, rows)
+    frameworks = [f.framework for f in filterset.filters.values() if isinstance(f, TargetFilter)]
+    rows = activity_rows(_streamed(activities), frameworks)
+    return (csv_response if fmt == "csv" else xlsx_response)(name, export_columns(frameworks), rows)
 
 
 def _streamed(activities):

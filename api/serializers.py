@@ -1,13 +1,50 @@
-"""Read-only representations; field names agree with `manage.py export_plan`."""
+"""Read-only representations; field names agree with `manage.py export_plan`.
 
+Rows and activities list the numbers of the targets they serve in one field per framework of
+the plan, named by the framework (`Framework.list_name`: "aichi_targets"), so a framework added
+in admin is a new field, in the answers and in the schema.
+"""
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities.models import Activity, Meeting, PlanRow
-from targets.models import Target
+from targets.models import Framework, Target
 
 
-def _numbers(targets, slug: str) -> list[int]:
-    return sorted(target.number for target in targets if target.framework.slug == slug)
+def plan_frameworks(context) -> list[Framework]:
+    """The frameworks of the plan the API serves, which the view puts in the context (none
+    elsewhere: export_plan has its own)."""
+    return context.get("frameworks", [])
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class TargetNumbersField(serializers.Field):
+    """The numbers of the targets of one framework that a row or an activity serves."""
+
+    def __init__(self, framework: Framework, **kwargs):
+        self.framework = framework
+        kwargs.setdefault("help_text", f"Numbers of the {framework.targets_name} served.")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance) -> list[int]:
+        return sorted(t.number for t in instance.targets.all() if t.framework_id == self.framework.pk)
+
+
+class WithTargetsSerializer(serializers.ModelSerializer):
+    """Adds a `TargetNumbersField` per framework of the plan after the declared fields."""
+
+    targets_after = ""  # the field the framework fields follow
+
+    def get_fields(self):
+        fields = super().get_fields()
+        ordered = {}
+        for name, field in fields.items():
+            ordered[name] = field
+            if name == self.targets_after:
+                for framework in plan_frameworks(self.root.context if self.root else self.context):
+                    ordered[framework.list_name] = TargetNumbersField(framework)
+        return ordered
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -23,31 +60,23 @@ class TargetSerializer(serializers.ModelSerializer):
         return target.goal.code if target.goal else ""
 
 
-class RowSerializer(serializers.ModelSerializer):
-    migratory_species_targets = serializers.SerializerMethodField()
-    aichi_targets = serializers.SerializerMethodField()
+class RowSerializer(WithTargetsSerializer):
     activities = serializers.SerializerMethodField()
+    targets_after = "position"
 
     class Meta:
         model = PlanRow
-        fields = ["position", "migratory_species_targets", "aichi_targets", "activities"]
-
-    def get_migratory_species_targets(self, row) -> list[int]:
-        return _numbers(row.targets.all(), "cms")
-
-    def get_aichi_targets(self, row) -> list[int]:
-        return _numbers(row.targets.all(), "aichi")
+        fields = ["position", "activities"]
 
     def get_activities(self, row) -> list[int]:
         return [link.activity_id for link in row.activity_links.all()]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(WithTargetsSerializer):
     status = serializers.SerializerMethodField()
-    migratory_species_targets = serializers.SerializerMethodField()
-    aichi_targets = serializers.SerializerMethodField()
     owners = serializers.SerializerMethodField()
     references = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    targets_after = "status"
 
     class Meta:
         model = Activity
@@ -58,8 +87,6 @@ class ActivitySerializer(serializers.ModelSerializer):
             "text",
             "lead",
             "status",
-            "migratory_species_targets",
-            "aichi_targets",
             "owners",
             "due_date",
             "references",
@@ -69,12 +96,6 @@ class ActivitySerializer(serializers.ModelSerializer):
     def get_status(self, activity) -> str:
         """The status on the `as_of` date when one is asked for, else the current one."""
         return getattr(activity, "status_shown", activity.status)
-
-    def get_migratory_species_targets(self, activity) -> list[int]:
-        return _numbers(activity.targets.all(), "cms")
-
-    def get_aichi_targets(self, activity) -> list[int]:
-        return _numbers(activity.targets.all(), "aichi")
 
     def get_owners(self, activity) -> list[str]:
         return [owner.get_full_name() or owner.get_username() for owner in activity.owners.all()]

@@ -1,12 +1,17 @@
+from django.db import DatabaseError
 from django.db.models import Prefetch, Subquery
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
-from activities.filters import ActivityFilter
+from activities.filters import ActivityFilter, PlanFilterBackend, frameworks_of
 from activities.models import Activity, Meeting, Plan, PlanRow, RowActivity
-from api.serializers import ActivitySerializer, MeetingSerializer, RowSerializer, TargetSerializer
+from api.serializers import (
+    ActivitySerializer,
+    MeetingSerializer,
+    RowSerializer,
+    TargetSerializer,
+)
 from targets.models import Target
 
 
@@ -24,6 +29,26 @@ def current_plan_id():
 NOT_FOUND = OpenApiResponse(description="No such record, or a page number past the last page.")
 
 
+class WithFrameworks:
+    """Views whose answers list targets by framework, as the list page does: the current plan's
+    targets, read once per request, give the filters and the fields."""
+
+    def plan_targets(self) -> list[Target] | None:
+        if not hasattr(self, "_plan_targets"):
+            try:
+                self._plan_targets = list(
+                    Target.objects.with_framework().filter(framework__plans=current_plan_id())
+                )
+            except DatabaseError:  # the deployment check builds the schema with no database
+                self._plan_targets = None
+        return self._plan_targets
+
+    def get_serializer_context(self):
+        targets = self.plan_targets()
+        frameworks = frameworks_of(targets) if targets is not None else []
+        return {**super().get_serializer_context(), "frameworks": frameworks}
+
+
 @extend_schema_view(
     list=extend_schema(
         responses={
@@ -36,13 +61,17 @@ NOT_FOUND = OpenApiResponse(description="No such record, or a page number past t
     ),
     retrieve=extend_schema(responses={200: ActivitySerializer, 404: NOT_FOUND}),
 )
-class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
+class ActivityViewSet(WithFrameworks, viewsets.ReadOnlyModelViewSet):
     """The plan's activities, filtered exactly like the list page (an invalid filter is a 400)."""
 
     serializer_class = ActivitySerializer
     pagination_class = Pages
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = ActivityFilter
+    filter_backends = [PlanFilterBackend]
+
+    def get_filterset_class(self):
+        """The list page's filters, a target filter per framework of the current plan."""
+        targets = self.plan_targets()
+        return ActivityFilter.for_targets(targets) if targets is not None else ActivityFilter
 
     def get_queryset(self):
         return (
@@ -67,7 +96,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(responses={200: RowSerializer(many=True), 404: NOT_FOUND}),
     retrieve=extend_schema(responses={200: RowSerializer, 404: NOT_FOUND}),
 )
-class RowViewSet(viewsets.ReadOnlyModelViewSet):
+class RowViewSet(WithFrameworks, viewsets.ReadOnlyModelViewSet):
     serializer_class = RowSerializer
     pagination_class = Pages
     lookup_field = "position"

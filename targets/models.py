@@ -25,6 +25,21 @@ class Framework(Versioned):
         max_length=60,
         help_text='How a target is named in full, before its number: "Aichi Target".',
     )
+    targets_label = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text='How its targets are named together, as a filter and a column: "Aichi Targets". '
+        "Empty: the target label with an s.",
+    )
+    goal_label = models.CharField(
+        max_length=40, default="Goal", help_text='How a goal is named before its code: "Strategic Goal".'
+    )
+    list_key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text='The field that lists its targets in the API and in export_plan: "aichi_targets". '
+        'Empty: the slug followed by "_targets".',
+    )
     instrument = models.TextField(
         blank=True, help_text="The decision or resolution that adopted the framework."
     )
@@ -42,6 +57,21 @@ class Framework(Versioned):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def targets_name(self) -> str:
+        """ "Aichi Targets": as a filter group, a column and a heading."""
+        return self.targets_label or f"{self.target_label}s"
+
+    @property
+    def list_name(self) -> str:
+        """ "aichi_targets": the field listing its targets in the API and in export_plan."""
+        return self.list_key or f"{self.slug.replace('-', '_')}_targets"
+
+    @property
+    def css_class(self) -> str:
+        """A colour for its target tags, by its place in the list (six colours in turn)."""
+        return f"fw-{self.position % 6}"
 
 
 class GoalQuerySet(models.QuerySet):

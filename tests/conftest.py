@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
+from django.test.client import ClientHandler
 
 from activities.models import Plan
 from tests.factories import UserFactory
@@ -30,6 +31,30 @@ def _test_settings(django_test_environment):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
+
+
+# Every test client builds its middleware afresh, and WhiteNoise's reads every static file to do
+# so (a sixth of a second). Clients share the chain built under the same settings instead.
+_middleware_chains: dict[int, dict] = {}
+_load_middleware = ClientHandler.load_middleware
+
+
+def _shared_load_middleware(self, is_async=False):
+    key = (id(settings._wrapped), is_async)
+    if key not in _middleware_chains:
+        _load_middleware(self, is_async)
+        _middleware_chains[key] = {
+            name: getattr(self, name)
+            for name in ("_view_middleware", "_template_response_middleware", "_exception_middleware")
+        } | {"_middleware_chain": self._middleware_chain}
+        _middleware_chains[key]["_settings"] = settings._wrapped  # kept alive: its id stays unique
+    else:
+        for name, value in _middleware_chains[key].items():
+            if name != "_settings":
+                setattr(self, name, value)
+
+
+ClientHandler.load_middleware = _shared_load_middleware
 
 
 def ensure_roles():
@@ -86,3 +111,18 @@ def client_as(client, django_user_model):
         return client
 
     return sign_in
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that empty the tables (transactional ones: the browser's, the live server's) run
+    after all the others, as pytest-django orders them, whatever other plugins did since:
+    then the plan loaded for the session serves every other test."""
+
+    def empties_tables(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))))
+        fixtures = getattr(item, "fixturenames", [])
+        return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+
+    items.sort(key=empties_tables)

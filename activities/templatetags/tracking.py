@@ -27,7 +27,7 @@ def target_tags(targets, prefix) -> str:
         '<li class="tag-wrap"><a class="tag {}" href="{}" aria-describedby="tip-{}-{}">{}</a>'
         '<span class="tip" role="tooltip" id="tip-{}-{}"><strong>{}</strong>: {}</span></li>',
         (
-            (t.framework.slug, t.get_absolute_url(), prefix, t.pk, t.short_label)
+            (t.framework.css_class, t.get_absolute_url(), prefix, t.pk, t.short_label)
             + (prefix, t.pk, str(t), t.text)
             for t in targets
         ),
