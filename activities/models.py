@@ -228,8 +228,9 @@ class ActivityQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_slug: str, number: int) -> "Activity":
         return self.get(plan__slug=plan_slug, number=number)
 
-    def cross_cutting(self) -> "ActivityQuerySet":
-        """Commitments from the plan's opening paragraphs, which stand under no row."""
+    def outside_rows(self) -> "ActivityQuerySet":
+        """Activities under no row of the plan's table: the commitments of its opening
+        paragraphs, and any activity an admin added or took off the table."""
         return self.filter(rows__isnull=True)
 
     def for_target(self, target: Target) -> "ActivityQuerySet":
@@ -265,6 +266,9 @@ class ActivityQuerySet(models.QuerySet):
             .values("new_status")[:1]
         )
         return self.annotate(**{name: Coalesce(models.Subquery(latest), models.Value(Status.NOT_REPORTED))})
+
+    def for_report(self) -> "ActivityQuerySet":
+        return self.prefetch_related(models.Prefetch("targets", Target.objects.with_framework()), "owners")
 
     def for_list(self) -> "ActivityQuerySet":
         return self.select_related("plan").prefetch_related(

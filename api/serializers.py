@@ -5,17 +5,24 @@ the plan, named by the framework (`Framework.list_name`: "aichi_targets"), so a 
 in admin is a new field, in the answers and in the schema.
 """
 
+from django.db import DatabaseError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from activities.models import Activity, Meeting, PlanRow
+from activities.models import Activity, Meeting, Plan, PlanRow
 from targets.models import Framework, Target
 
 
 def plan_frameworks(context) -> list[Framework]:
-    """The frameworks of the plan the API serves, which the view puts in the context (none
-    elsewhere: export_plan has its own)."""
-    return context.get("frameworks", [])
+    """The frameworks of the plan the API serves: the view puts them in the context; the schema
+    generator, which builds serializers on its own, reads them (none without a database)."""
+    if "frameworks" in context:
+        return context["frameworks"]
+    try:
+        plan = Plan.objects.current()
+        return list(plan.frameworks.order_by("position", "name")) if plan else []
+    except DatabaseError:  # the deployment check builds the schema with no database
+        return []
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})

@@ -15,7 +15,7 @@ class Framework(Versioned):
     """A strategic plan whose numbered targets a joint work plan serves."""
 
     slug = models.SlugField(
-        unique=True, help_text='Stable identifier used in exports and URLs, e.g. "aichi".'
+        unique=True, help_text='Stable identifier used in addresses and filters, e.g. "kmgbf".'
     )
     name = models.CharField(max_length=200)
     short_name = models.CharField(

@@ -162,20 +162,18 @@ def report(request):
             Prefetch("targets", Target.objects.with_framework()),
             Prefetch(
                 "activities",
-                Activity.objects.with_status_on(day).prefetch_related("owners").order_by("number"),
+                Activity.objects.with_status_on(day).for_report().order_by("number"),
             ),
         )
     )
-    commitments = (
-        Activity.objects.filter(plan=plan).cross_cutting().with_status_on(day).prefetch_related("owners")
-    )
+    outside = Activity.objects.filter(plan=plan).outside_rows().with_status_on(day).for_report()
     context = {
         "plan": plan,
         "as_of_form": form,
         "as_of": day,
         "today": datetime.date.today(),
         "rows": rows,
-        "commitments": commitments.order_by("number"),
+        "outside": outside.order_by("number"),
         **dashboard(plan, day, request.user),
     }
     return render(request, "workplan/report.html", context, status=status)

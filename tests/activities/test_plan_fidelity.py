@@ -62,7 +62,7 @@ def test_an_activity_serves_the_union_of_the_targets_of_its_rows(plan):
 
 
 def test_the_opening_commitments_are_activities_linked_to_no_target(plan):
-    commitments = Activity.objects.filter(plan=plan).cross_cutting().order_by("number")
+    commitments = Activity.objects.filter(plan=plan).outside_rows().order_by("number")
 
     assert " ".join(commitments.values_list("text", flat=True)) == OPENING
     assert not commitments.filter(targets__isnull=False).exists()
