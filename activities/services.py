@@ -48,8 +48,8 @@ class Progress:
     activity: Activity
     status_change: StatusChange | None = None
     old_status: str = ""
-    owners_added: list = field(default_factory=list)
-    owners_removed: list = field(default_factory=list)
+    owners_added: list = field(default_factory=list)  # users
+    owners_removed: list = field(default_factory=list)  # their ids
     due_date_changed: bool = False
 
     @property
@@ -84,11 +84,13 @@ def progress_errors(
     owners=UNCHANGED,
     due_date=UNCHANGED,
     note: str = "",
+    owner_ids: set[int] | None = None,
 ) -> dict[str, list[ValidationError]]:
     """Why this update of `activity` cannot be recorded, by field (empty when it can).
 
-    The one set of rules for every editor; forms show them beside their fields. Hits the
-    database only to check new owners.
+    The one set of rules for every editor; forms show them beside their fields. `owner_ids`
+    are the activity's owners now, read when not given. Hits the database to read them and
+    to check new owners.
     """
     errors: dict[str, list[ValidationError]] = {}
 
@@ -165,15 +167,19 @@ def record_progress(
     `progress_errors` finds a problem; either way nothing is written.
     """
     with transaction.atomic():
-        lock_version(activity, expected_version)
         # Read under the lock: what the update replaces.
-        current = Activity.objects.values("status", "status_since", "due_date").get(pk=activity.pk)
-        for name, value in current.items():
-            setattr(activity, name, value)
+        lock_version(activity, expected_version, read=("status", "status_since", "due_date"))
+        owner_ids = set(activity.owners.values_list("pk", flat=True)) if owners is not UNCHANGED else None
         status = status or activity.status
         effective_on = effective_on or timezone.localdate()
         errors = progress_errors(
-            activity, status=status, effective_on=effective_on, owners=owners, due_date=due_date, note=note
+            activity,
+            status=status,
+            effective_on=effective_on,
+            owners=owners,
+            due_date=due_date,
+            note=note,
+            owner_ids=owner_ids,
         )
         if errors:
             raise ValidationError(errors)
@@ -198,9 +204,9 @@ def record_progress(
         # A plain save, so the change history records it.
         activity.save(update_fields=["status", "status_since", "due_date", "version", "updated_at"])
         if owners is not UNCHANGED:
-            before = set(activity.owners.all())
-            progress.owners_added = sorted(set(owners) - before, key=str)
-            progress.owners_removed = sorted(before - set(owners), key=str)
+            wanted = {owner.pk: owner for owner in owners}
+            progress.owners_added = [owner for pk, owner in wanted.items() if pk not in owner_ids]
+            progress.owners_removed = sorted(owner_ids - set(wanted))
             if progress.owners_changed:
                 activity.owners.set(owners)
         event = {

@@ -2,6 +2,7 @@ from django.db import DatabaseError
 from django.db.models import Prefetch, Subquery
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from activities.filters import ActivityFilter, PlanFilterBackend, frameworks_of
@@ -16,9 +17,31 @@ from targets.models import Target
 
 
 class Pages(PageNumberPagination):
+    """Pages of 25; `page_size` from 1 to 200. Any other page size is a 400 that says why
+    (DRF's own falls back to the default without a word)."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update(minimum=1)
+        return parameters
 
 
 def current_plan_id():

@@ -78,34 +78,41 @@ def seed(n: int) -> dict:
     aichi = list(Target.objects.filter(framework__slug="aichi"))
     statuses = Status.values
     extra = max(0, n - Activity.objects.count())
+    histories = []
+    for _ in range(extra):
+        day, history = datetime.date(2016, 1, 1), []
+        for _ in range(rng.randint(0, 20)):
+            day += datetime.timedelta(days=rng.randint(1, 50))
+            history.append((rng.choice(statuses), day))
+        histories.append(history)
+    # Each activity's status is its latest change's, as the application keeps it.
     new = Activity.objects.bulk_create(
         Activity(
             plan=plan,
             number=1000 + i,
             title=f"Synthetic activity {i} on {rng.choice(SUBJECTS)}",
             text="Keep each other informed about synthetic work with a view to streamline efforts.",
-            status=rng.choice(statuses),
+            status=history[-1][0] if history else Status.NOT_REPORTED,
+            status_since=history[-1][1] if history else None,
         )
-        for i in range(extra)
+        for i, history in enumerate(histories)
     )
     links, changes, owned = [], [], []
-    for activity in new:
+    for activity, history in zip(new, histories, strict=True):
         for target in rng.sample(cms, rng.randint(1, 4)) + rng.sample(aichi, rng.randint(1, 4)):
             links.append(ActivityTarget(activity=activity, target=target))
         for owner in rng.sample(owners, rng.randint(0, 3)):
             owned.append(Activity.owners.through(activity=activity, user=owner))
-        day = datetime.date(2016, 1, 1)
-        for _ in range(rng.randint(0, 20)):
-            day += datetime.timedelta(days=rng.randint(1, 50))
+        old = Status.NOT_REPORTED
+        for status, day in history:
             changes.append(
-                StatusChange(
-                    activity=activity, old_status="planned", new_status=rng.choice(statuses), effective_on=day
-                )
+                StatusChange(activity=activity, old_status=old, new_status=status, effective_on=day)
             )
+            old = status
     ActivityTarget.objects.bulk_create(links, batch_size=5000)
     Activity.owners.through.objects.bulk_create(owned, batch_size=5000)
     StatusChange.objects.bulk_create(changes, batch_size=5000)
-    Activity.objects.filter(plan=plan).refresh_first_cms_target()  # bulk inserts send no signals
+    Activity.objects.filter(plan=plan).refresh_target_sort_key()  # what services.links_changed keeps
     staff = users.create_superuser("bench-admin", "bench@example.org", secrets.token_urlsafe(16))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # the statistics autovacuum would gather in production

@@ -34,22 +34,25 @@ class StaleEdit(Exception):
         super().__init__(f"{instance} was changed by someone else.")
 
 
-def lock_version(instance: Versioned, seen_version: int | None) -> None:
+def lock_version(instance: Versioned, seen_version: int | None, *, read: tuple[str, ...] = ()) -> None:
     """Lock the record's row and check it is still at `seen_version`; raise `StaleEdit` if not.
 
-    Sets `instance.version` to the next version, for the caller's save. Call inside a
-    transaction; the lock lasts until it ends. Hits the database.
+    Sets `instance.version` to the next version, for the caller's save, and the fields named in
+    `read` to their values under the lock (in the same query). Call inside a transaction; the
+    lock lasts until it ends. Hits the database once.
     """
     current = (
         type(instance)
         ._default_manager.select_for_update()
         .filter(pk=instance.pk)
-        .values_list("version", flat=True)
+        .values("version", *read)
         .first()
     )
-    if seen_version is None or current is None or seen_version != current:
+    if seen_version is None or current is None or seen_version != current["version"]:
         raise StaleEdit(instance)
-    instance.version = current + 1
+    for name in read:
+        setattr(instance, name, current[name])
+    instance.version = current["version"] + 1
 
 
 def describe_changes_since(instance: models.Model, seen_version: int | None) -> str:

@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import bad_request
 
 
 def no_store_for_signed_in(get_response):
@@ -9,5 +12,50 @@ def no_store_for_signed_in(get_response):
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+    return middleware
+
+
+def security_headers(get_response):
+    """The headers every response carries, whatever answered: a page, an error (a bad Host
+    header is refused before Django's SecurityMiddleware can add them), a static file
+    (WhiteNoise answers before the middleware below it), an API answer. First in MIDDLEWARE;
+    the Content Security Policy and X-Frame-Options have their own middleware just below."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if settings.SECURE_REFERRER_POLICY:
+            response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            response.headers.setdefault(
+                "Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+            )
+        if settings.SECURE_HSTS_SECONDS and request.is_secure():
+            value = f"max-age={settings.SECURE_HSTS_SECONDS}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                value += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                value += "; preload"
+            response.headers.setdefault("Strict-Transport-Security", value)
+        return response
+
+    return middleware
+
+
+def refuse_nul(get_response):
+    """A NUL character in the address or a form is a bad request: PostgreSQL can neither store
+    nor compare one, and no page of this site takes one."""
+
+    def middleware(request):
+        values = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += [*request.POST.keys(), *(v for vs in request.POST.lists() for v in vs[1])]
+        if any("\x00" in value for value in values):
+            return bad_request(request, SuspiciousOperation("NUL character in the request"))
+        return get_response(request)
 
     return middleware

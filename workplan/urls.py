@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from workplan import views
+from workplan.forms import AdminSignInForm, SignInForm
 
 admin.site.site_header = "CBD-CMS Joint Work Plan"
 admin.site.site_title = "Joint Work Plan admin"
 admin.site.index_title = "Edit the plan"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", include("activities.urls")),
@@ -18,9 +20,13 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("compare/", views.compare, name="compare"),
     path("report/", views.report, name="report"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", views.PasswordChange.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

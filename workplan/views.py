@@ -3,6 +3,9 @@
 import datetime
 from http import HTTPStatus
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
@@ -17,7 +20,7 @@ from core.downloads import csv_response
 from core.pagination import paged
 from targets.models import Framework, Target
 from workplan.coverage import coverage_matrix, default_axes, plan_frameworks
-from workplan.forms import AsOfForm, AxesForm, CompareForm
+from workplan.forms import AsOfForm, AxesForm, CompareForm, PasswordChangeCountedForm
 from workplan.reports import changes_between, dashboard, default_comparison_dates
 
 
@@ -190,6 +193,22 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change, where a wrong current password counts with the sign-in
+    lockout: after too many, the account is locked here and on the sign-in page."""
+
+    form_class = PasswordChangeCountedForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def post(self, request, *args, **kwargs):
+        credentials = {"username": request.user.get_username()}
+        if AxesProxyHandler.is_locked(request, credentials):
+            return get_lockout_response(request, credentials=credentials)
+        return super().post(request, *args, **kwargs)
 
 
 def permission_denied(request, exception):

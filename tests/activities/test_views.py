@@ -1,4 +1,5 @@
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -305,8 +306,11 @@ def test_each_row_shows_targets_with_their_text_status_and_owners(client, plan):
 
     assert "CMS 10" in response.text and "Aichi 11" in response.text
     assert Target.objects.get_by_natural_key("aichi", 11).text in response.text
-    assert "Kim Ng" in response.text
-    assert "Not yet reported" in response.text
+    row = re.search(
+        rf'<tr>(?:(?!</tr>).)*href="{activity.get_absolute_url()}".*?</tr>', response.text, re.S
+    ).group(0)
+    assert "Kim Ng" in row
+    assert 'class="status status-not_reported">Not yet reported' in row  # its status, not the filter's
 
 
 def test_the_activity_page_shows_what_the_plan_says_and_what_was_recorded(client_as, plan, meetings):

@@ -7,7 +7,7 @@ import pytest
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from activities.models import Activity, Status
+from activities.models import Activity, Status, StatusChange
 from tests.conftest import ensure_roles, member_of
 from tests.factories import MeetingFactory, record_status
 from workplan.backup import data_models
@@ -91,3 +91,162 @@ def test_a_file_that_is_not_a_backup_is_refused(db, tmp_path):
         call_command("restore_data", str(other), stdout=io.StringIO())
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("restore_data", str(tmp_path / "missing.json"), stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_statuses_change_is_consistent_and_restores(recorded, tmp_path, plan):
+    """Another thread records status changes while the backup reads; the backup is one snapshot."""
+    import threading
+
+    from django.db import connection
+
+    from activities.services import record_progress
+    from workplan.backup import inconsistencies
+
+    activities = list(Activity.objects.filter(plan=plan).order_by("number")[:10])
+    stop = threading.Event()
+    written = []
+
+    def post_changes():
+        try:
+            statuses = [Status.PLANNED, Status.IN_PROGRESS, Status.ON_HOLD]
+            i = 0
+            while not stop.is_set() and i < 60:
+                activity = Activity.objects.get(pk=activities[i % len(activities)].pk)
+                record_progress(
+                    activity=activity, by=None, expected_version=activity.version, status=statuses[i % 3]
+                )
+                written.append(i)
+                i += 1
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=post_changes)
+    worker.start()
+    backups = []
+    try:
+        for n in range(3):
+            backup = tmp_path / f"backup-{n}.json"
+            call_command("backup_data", str(backup), stdout=io.StringIO())
+            backups.append(backup)
+    finally:
+        stop.set()
+        worker.join()
+    assert written  # changes were made while backing up
+    for backup in backups:
+        empty_the_database()
+        call_command("restore_data", str(backup), stdout=io.StringIO())
+        assert inconsistencies() == []
+
+
+def corrupt(tmp_path, good: dict, kind: str):
+    """A copy of a good backup, damaged in one of the ways files get damaged."""
+    document = json.loads(json.dumps(good))
+    path = tmp_path / f"{kind}.json"
+    objects = document["objects"]
+    activity = next(o for o in objects if o["model"] == "activities.activity")
+    change = next(o for o in objects if o["model"] == "activities.statuschange")
+    if kind == "empty file":
+        path.write_text("")
+        return path
+    if kind == "truncated":
+        path.write_text(json.dumps(document)[:5000])
+        return path
+    if kind == "not utf-8":
+        path.write_bytes(b"\xff\xfe" + json.dumps(document).encode("utf-16-le"))
+        return path
+    if kind == "a list":
+        document = [document]
+    elif kind == "no migrations":
+        del document["migrations"]
+    elif kind == "objects not a list":
+        document["objects"] = {"a": 1}
+    elif kind == "unknown model":
+        objects.append({"model": "nosuch.model", "pk": 1, "fields": {}})
+    elif kind == "record not a dict":
+        objects.append("oops")
+    elif kind == "unknown field":
+        activity["fields"]["no_such_field"] = 1
+    elif kind == "wrong type":
+        activity["fields"]["number"] = {"a": "dict"}
+    elif kind == "bad date":
+        change["fields"]["effective_on"] = "2017-02-30"
+    elif kind == "missing reference":
+        change["fields"]["activity"] = 999999
+    elif kind == "duplicate key":
+        objects.append(dict(activity))
+    elif kind == "nul character":
+        activity["fields"]["title"] = "A\x00B"
+    elif kind == "status against history":
+        activity["fields"]["status"] = "discontinued"
+    elif kind == "version behind history":
+        activity["fields"]["version"] = 0
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+CORRUPTIONS = [
+    "empty file",
+    "truncated",
+    "not utf-8",
+    "a list",
+    "no migrations",
+    "objects not a list",
+    "unknown model",
+    "record not a dict",
+    "unknown field",
+    "wrong type",
+    "bad date",
+    "missing reference",
+    "duplicate key",
+    "nul character",
+    "status against history",
+    "version behind history",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_kind_of_damaged_backup_is_refused_in_one_sentence_with_nothing_written(recorded, tmp_path):
+    good = tmp_path / "good.json"
+    call_command("backup_data", str(good), stdout=io.StringIO())
+    document = json.loads(good.read_text(encoding="utf-8"))
+    empty_the_database()
+    for kind in CORRUPTIONS:
+        path = corrupt(tmp_path, document, kind)
+        with pytest.raises(CommandError) as refused:
+            call_command("restore_data", str(path), stdout=io.StringIO())
+        message = str(refused.value)
+        assert "\n" not in message and "Traceback" not in message, kind
+        assert not Activity.objects.exists(), kind
+        assert not StatusChange.objects.exists(), kind
+    # The good one still restores.
+    call_command("restore_data", str(good), stdout=io.StringIO())
+    assert Activity.objects.count() == 28
+
+
+def test_restore_data_exits_non_zero_with_one_line_on_a_damaged_file(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    env = {
+        **__import__("os").environ,
+        "DEBUG": "true",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_data", str(bad)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Cannot read" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
