@@ -21,6 +21,7 @@ from activities.models import (
     owner_candidates,
 )
 from activities.services import UNCHANGED, links_changed, progress_errors, record_progress
+from core.admin_widgets import TabularInline
 from core.versioning import VersionedAdmin, VersionedModelForm
 from targets import admin as targets_admin
 from targets.models import Framework, Target
@@ -59,13 +60,13 @@ class ReferenceAdmin(VersionedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class RowTargetInline(admin.TabularInline):
+class RowTargetInline(TabularInline):
     model = RowTarget
     autocomplete_fields = ["target"]
     extra = 0
 
 
-class RowActivityInline(admin.TabularInline):
+class RowActivityInline(TabularInline):
     model = RowActivity
     extra = 0
 
@@ -153,7 +154,7 @@ class ServedTargetsFormSet(forms.BaseInlineFormSet):
         return rows
 
 
-class ActivityTargetInline(admin.TabularInline):
+class ActivityTargetInline(TabularInline):
     model = ActivityTarget
     formset = ServedTargetsFormSet
     autocomplete_fields = ["target"]
@@ -164,7 +165,7 @@ class RowsOfActivityInline(RowActivityInline):
     autocomplete_fields = ["row"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(TabularInline):
     """The status history, read-only: a change is made by editing the status itself."""
 
     model = StatusChange

@@ -2,7 +2,10 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef
+from django_filters.fields import ChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from activities.models import Activity, ActivityTarget, Lead, Status
 from targets.models import Framework, Target
@@ -18,6 +21,26 @@ def frameworks_of(targets) -> list[Framework]:
     for target in targets:
         seen.setdefault(target.framework_id, target.framework)
     return sorted(seen.values(), key=lambda framework: (framework.position, framework.name))
+
+
+MAX_ID = 2**63 - 1  # the largest id a database row may have
+
+
+class AnyOwnerField(ChoiceField):
+    """The owners to choose from are offered; any person's number is accepted (someone who
+    owns no activity lists none), so the API's schema can say "an integer" and mean it."""
+
+    def valid_value(self, value) -> bool:
+        value = str(value)
+        return value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID
+
+    def clean(self, value):
+        value = super().clean(value)
+        return int(value) if value not in ("", None) else None
+
+
+class OwnerFilter(django_filters.ChoiceFilter):
+    field_class = AnyOwnerField
 
 
 class TargetFilter(django_filters.MultipleChoiceFilter):
@@ -73,14 +96,6 @@ class ActivityFilter(django_filters.FilterSet):
         field_name="status_shown", label="Status", choices=Status.choices, empty_label="Any status"
     )
     lead = django_filters.ChoiceFilter(choices=Lead.choices, empty_label="Any lead")
-    owner = django_filters.ModelChoiceFilter(
-        field_name="owners",
-        queryset=get_user_model().objects.filter(
-            Exists(Activity.owners.through.objects.filter(user=OuterRef("pk")))
-        ),
-        empty_label="Anyone",
-        label="Owner",
-    )
     q = django_filters.CharFilter(label="Words in the title or text", method="filter_text", max_length=200)
     sort = ActivityOrdering(
         label="Sort by",
@@ -102,22 +117,42 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["status", "lead", "owner", "q", "as_of"]
+        fields = ["status", "lead", "q", "as_of"]
 
     @classmethod
     def for_targets(cls, targets) -> type["ActivityFilter"]:
         """The filter set with a target filter for the framework of each of `targets` (the
-        plan's, read `with_framework()`), first in the form and in the API's schema."""
+        plan's, read `with_framework()`), first in the form and in the API's schema, and the
+        owners to choose from (those who own an activity): the values each filter accepts
+        are known, so the schema can list them. Reads the owners (one query)."""
         targets = list(targets)
         declared = {framework.slug: TargetFilter(framework, targets) for framework in frameworks_of(targets)}
-        filterset = type("PlanActivityFilter", (cls,), dict(declared))  # the metaclass alters it
-        others = {name: f for name, f in filterset.base_filters.items() if name not in declared}
-        filterset.base_filters = {**{name: filterset.base_filters[name] for name in declared}, **others}
+        owners = (
+            get_user_model()
+            .objects.filter(Exists(Activity.owners.through.objects.filter(user=OuterRef("pk"))))
+            .order_by("first_name", "last_name", "username")
+        )
+        owner = OwnerFilter(
+            label="Owner",
+            empty_label="Anyone",
+            choices=[(str(user.pk), user.get_full_name() or user.get_username()) for user in owners],
+            method="filter_owner",
+        )
+        # (A copy: the metaclass alters what it is given.)
+        filterset = type("PlanActivityFilter", (cls,), {**declared, "owner": owner})
+        ordered = {name: filterset.base_filters[name] for name in declared}
+        for name, filter_ in filterset.base_filters.items():
+            if name not in declared and name != "owner":
+                ordered[name] = filter_
+                if name == "lead":
+                    ordered["owner"] = filterset.base_filters["owner"]
+        filterset.base_filters = ordered
         return filterset
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["owner"].field.label_from_instance = lambda user: user.get_full_name() or user.username
+    # Any person's number: someone who owns nothing lists nothing.
+    @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owners__pk=value) if value is not None else queryset
 
     @property
     def target_fields(self) -> list:
@@ -129,9 +164,12 @@ class ActivityFilter(django_filters.FilterSet):
         return [
             self.form[name]
             for name, f in self.filters.items()
-            if not isinstance(f, TargetFilter) and name in ("status", "lead", "owner", "sort", "as_of")
+            if not isinstance(f, TargetFilter)
+            and name in ("status", "lead", "owner", "sort", "as_of")
+            and name in self.form.fields
         ]
 
+    @extend_schema_field({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"})  # no NUL: a 400
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
 
@@ -151,7 +189,23 @@ class ActivityFilter(django_filters.FilterSet):
 
 class PlanFilterBackend(DjangoFilterBackend):
     """django-filter's API backend, asking the view for its filter set (one that knows the
-    plan's frameworks), for requests and for the OpenAPI schema alike."""
+    plan's frameworks), for requests and for the OpenAPI schema alike. A parameter given with no
+    value is a 400 in the API, where the schema lists the values each one takes (the page's own
+    form sends empty values for "any")."""
 
     def get_filterset_class(self, view, queryset=None):
         return view.get_filterset_class()
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        free = (django_filters.CharFilter, django_filters.OrderingFilter)  # may be empty in the schema too
+        empty = {
+            name: ["An empty value filters nothing: leave the parameter out."]
+            for name, values in request.query_params.lists()
+            if name in filterset.filters
+            and not isinstance(filterset.filters[name], free)
+            and any(value == "" for value in values)
+        }
+        if empty:
+            raise ValidationError(empty)
+        return filterset

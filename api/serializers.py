@@ -61,7 +61,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["framework", "number", "label", "goal", "short_title", "text"]
+        fields = ["id", "framework", "number", "label", "goal", "short_title", "text"]
 
     def get_goal(self, target) -> str:
         return target.goal.code if target.goal else ""

@@ -50,6 +50,9 @@ def current_plan_id():
 
 
 NOT_FOUND = OpenApiResponse(description="No such record, or a page number past the last page.")
+BAD_PAGE = OpenApiResponse(
+    description="A page size that is not a whole number from 1 to 200, with the reason."
+)
 
 
 class WithFrameworks:
@@ -77,7 +80,7 @@ class WithFrameworks:
         responses={
             200: ActivitySerializer,  # a class: its fields follow the plan at each request
             400: OpenApiResponse(
-                description="A filter value that makes no sense, with the reason per filter."
+                description="A filter value or page size that makes no sense, with the reason per parameter."
             ),
             404: NOT_FOUND,
         }
@@ -106,7 +109,7 @@ class ActivityViewSet(WithFrameworks, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: TargetSerializer, 404: NOT_FOUND}),
+    list=extend_schema(responses={200: TargetSerializer, 400: BAD_PAGE, 404: NOT_FOUND}),
     retrieve=extend_schema(responses={200: TargetSerializer, 404: NOT_FOUND}),
 )
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
@@ -116,7 +119,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: RowSerializer, 404: NOT_FOUND}),
+    list=extend_schema(responses={200: RowSerializer, 400: BAD_PAGE, 404: NOT_FOUND}),
     retrieve=extend_schema(responses={200: RowSerializer, 404: NOT_FOUND}),
 )
 class RowViewSet(WithFrameworks, viewsets.ReadOnlyModelViewSet):
@@ -136,7 +139,7 @@ class RowViewSet(WithFrameworks, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: MeetingSerializer, 404: NOT_FOUND}),
+    list=extend_schema(responses={200: MeetingSerializer, 400: BAD_PAGE, 404: NOT_FOUND}),
     retrieve=extend_schema(responses={200: MeetingSerializer, 404: NOT_FOUND}),
 )
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_widgets import SafeAutocompleteMixin
+
 IGNORED_FIELDS = {"version", "updated_at"}
 MAX_VERSION = 2**31 - 1
 
@@ -122,7 +124,7 @@ class VersionedModelForm(forms.ModelForm):
         return cleaned
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     """Django admin for a model people edit: its history is kept and shown, and a stale save
     is refused, never merged."""
 

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
+from core.admin_widgets import TabularInline
 from core.versioning import VersionedAdmin
 from targets.models import Framework, Goal, Target
 
 
-class GoalInline(admin.TabularInline):
+class GoalInline(TabularInline):
     model = Goal
     extra = 0
 

@@ -1,5 +1,8 @@
 import io
+import os
+import tempfile
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -55,6 +58,20 @@ def _shared_load_middleware(self, is_async=False):
 
 
 ClientHandler.load_middleware = _shared_load_middleware
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file, as in production: concurrent connections (the
+    live server's, a test's threads) then lock and wait as they would there, instead of failing
+    on the shared in-memory database's table locks."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
+        folder = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+        suffix = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = str(
+            folder / f"workplan-test-{os.getpid()}-{suffix}.sqlite3"
+        )
 
 
 def ensure_roles():

@@ -113,7 +113,7 @@ def restore_backup(path: Path) -> int:
     try:
         # The backup holds the history itself: restoring must not add records of its own.
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
-            count = 0
+            count, seen = 0, set()
             for index, obj in enumerate(document["objects"], 1):
                 if (
                     not isinstance(obj, dict)
@@ -121,6 +121,13 @@ def restore_backup(path: Path) -> int:
                     or not isinstance(obj.get("fields"), dict)
                 ):
                     raise BackupError(f"Record {index} of the backup is not a record of this application.")
+                # Groups are keyed by name (their natural key), everything else by its id.
+                key = (obj["model"], json.dumps(obj.get("pk", obj["fields"].get("name"))))
+                if key in seen:
+                    raise BackupError(
+                        f"Record {index} of the backup ({obj['model']} {key[1]}) appears twice."
+                    )
+                seen.add(key)
             for obj in serializers.deserialize("python", document["objects"], handle_forward_references=True):
                 obj.save()
                 count += 1
@@ -169,16 +176,12 @@ def inconsistencies(limit: int = 5) -> list[str]:
             f"activity {activity.pk} has the status {activity.status!r} but its history says "
             f"{activity.derived_status!r}."
         )
-    mismatched = derived.filter(
-        ~models.Q(status_since=models.F("derived_since"))
-        | models.Q(status_since__isnull=True, derived_since__isnull=False)
-        | models.Q(status_since__isnull=False, derived_since__isnull=True)
-    )
-    for activity in mismatched[:limit]:
-        problems.append(
-            f"activity {activity.pk}'s status took effect on {activity.status_since} but its history "
-            f"says {activity.derived_since}."
-        )
+    for pk, since, derived_since in derived.values_list("pk", "status_since", "derived_since"):
+        if since != derived_since and len(problems) < limit:
+            problems.append(
+                f"activity {pk}'s status took effect on {since or 'no date'} but its history says "
+                f"{derived_since or 'no date'}."
+            )
     for model in data_models():
         history = getattr(model, "history", None)
         if history is None or not any(field.name == "version" for field in model._meta.fields):

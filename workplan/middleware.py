@@ -1,7 +1,12 @@
+import logging
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db import DataError
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
+
+logger = logging.getLogger(__name__)
 
 
 def no_store_for_signed_in(get_response):
@@ -59,3 +64,21 @@ def refuse_nul(get_response):
         return get_response(request)
 
     return middleware
+
+
+class BadInputIsABadRequest:
+    """A value the database cannot hold (a number beyond its integers, a text longer than a
+    column) is the request's fault, not the server's: a 400, never a 500. Django's forms do not
+    check every such limit (admin's choice of many, say), so it is caught here, once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OverflowError, DataError)):
+            logger.warning("Refused a value the database cannot hold: %s", exception)
+            return bad_request(request, SuspiciousOperation(str(exception)))
+        return None

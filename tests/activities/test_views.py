@@ -250,7 +250,8 @@ def test_the_list_sorts_by_status_target_and_last_update(client, plan):
         "status=bogus",
         "lead=nobody",
         "owner=abc",
-        "owner=999999",
+        "owner=0",
+        "owner=99999999999999999999",
         "sort=password",
         "aichi=11&cms=%27%20OR%201%3D1--",
         "q=" + "x" * 500,
@@ -262,6 +263,12 @@ def test_a_filter_value_that_makes_no_sense_is_a_form_error(client, plan, query)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.context["filter"].errors
     assert "Some filters could not be used" in response.text
+
+
+def test_someone_who_owns_nothing_lists_nothing(client, plan):
+    response = client.get(reverse("activities:list"), {"owner": 999999})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page"].paginator.count == 0
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "-1", "0"])

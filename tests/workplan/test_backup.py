@@ -97,8 +97,9 @@ def test_a_file_that_is_not_a_backup_is_refused(db, tmp_path):
 def test_a_backup_taken_while_statuses_change_is_consistent_and_restores(recorded, tmp_path, plan):
     """Another thread records status changes while the backup reads; the backup is one snapshot."""
     import threading
+    import time
 
-    from django.db import connection
+    from django.db import OperationalError, connection
 
     from activities.services import record_progress
     from workplan.backup import inconsistencies
@@ -113,9 +114,13 @@ def test_a_backup_taken_while_statuses_change_is_consistent_and_restores(recorde
             i = 0
             while not stop.is_set() and i < 60:
                 activity = Activity.objects.get(pk=activities[i % len(activities)].pk)
-                record_progress(
-                    activity=activity, by=None, expected_version=activity.version, status=statuses[i % 3]
-                )
+                try:
+                    record_progress(
+                        activity=activity, by=None, expected_version=activity.version, status=statuses[i % 3]
+                    )
+                except OperationalError:  # SQLite's in-memory test database: the backup holds the lock
+                    time.sleep(0.01)
+                    continue
                 written.append(i)
                 i += 1
         finally:
@@ -180,7 +185,11 @@ def corrupt(tmp_path, good: dict, kind: str):
     elif kind == "status against history":
         activity["fields"]["status"] = "discontinued"
     elif kind == "version behind history":
-        activity["fields"]["version"] = 0
+        changed = max(
+            (o for o in objects if o["model"] == "activities.activity"), key=lambda o: o["fields"]["version"]
+        )
+        assert changed["fields"]["version"] > 0
+        changed["fields"]["version"] = 0
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
 
@@ -213,9 +222,12 @@ def test_every_kind_of_damaged_backup_is_refused_in_one_sentence_with_nothing_wr
     empty_the_database()
     for kind in CORRUPTIONS:
         path = corrupt(tmp_path, document, kind)
-        with pytest.raises(CommandError) as refused:
+        try:
             call_command("restore_data", str(path), stdout=io.StringIO())
-        message = str(refused.value)
+        except CommandError as refused:
+            message = str(refused)
+        else:
+            pytest.fail(f"A backup with {kind} was restored.")
         assert "\n" not in message and "Traceback" not in message, kind
         assert not Activity.objects.exists(), kind
         assert not StatusChange.objects.exists(), kind
