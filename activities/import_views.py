@@ -49,7 +49,7 @@ def activity_import(request):
             "plan": plan,
             "form": form,
             "max_megabytes": MAX_BYTES // 1024 // 1024,
-            "max_rows": MAX_ROWS,
+            "max_rows": f"{MAX_ROWS:,}",
             "pending": request.session.get(SESSION_KEY, {}).get("name"),
         },
         status=HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK,

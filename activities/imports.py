@@ -872,6 +872,12 @@ def _changes(current: _State, apply: dict, users: dict, effective_on, records_ch
     return changes
 
 
+def _since(state: _State) -> str:
+    """ "On hold (since 1 Dec 2017)"."""
+    status = _shown_status(state.status)
+    return f"{status} (since {_shown_date(state.status_since)})" if state.status_since else status
+
+
 def _their_changes(before: _State | None, now: _State, users: dict) -> list[Change]:
     """What the tracker changed since the export, field by field (or, when the history of the
     exported version is gone, how the activity stands now)."""
@@ -886,13 +892,7 @@ def _their_changes(before: _State | None, now: _State, users: dict) -> list[Chan
         users = {**users, **{user.pk: user for user in get_user_model().objects.filter(pk__in=missing)}}
     changes = []
     if before.status != now.status or before.status_since != now.status_since:
-        changes.append(
-            Change(
-                "Status",
-                f"{_shown_status(before.status)} (since {_shown_date(before.status_since)})",
-                f"{_shown_status(now.status)} (since {_shown_date(now.status_since)})",
-            )
-        )
+        changes.append(Change("Status", _since(before), _since(now)))
     if before.owners != now.owners:
         changes.append(
             Change("Owners", _shown_people(before.owners, users), _shown_people(now.owners, users))

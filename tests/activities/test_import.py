@@ -203,7 +203,7 @@ def test_a_conflict_shows_both_sides_and_changes_nothing_unless_ticked(client, s
     conflict = preview.conflicts[0]
     today = timezone.localdate().strftime("%-d %b %Y")
     assert [(c.label, c.old, c.new) for c in conflict.theirs] == [
-        ("Status", "Not yet reported (since none)", f"On hold (since {today})")
+        ("Status", "Not yet reported", f"On hold (since {today})")
     ]
     assert conflict.changed_by == "Amina Diallo" and conflict.their_note == "Paused for funding"
     assert changes_of(conflict)["Status"] == ("On hold", "Completed")
