@@ -920,8 +920,13 @@ def apply_import(*, preview: Preview, seen: str, by, chosen: set[int], meeting=N
     if seen != preview.fingerprint:
         raise StaleImport
     applied = []
+    seen_versions = {row.activity.pk: row.version for row in preview.rows if row.activity is not None}
     try:
         with transaction.atomic():
+            # Every activity of the file stays as the preview saw it until the import is written.
+            locked = Activity.objects.select_for_update().filter(pk__in=seen_versions)
+            if dict(locked.values_list("pk", "version")) != seen_versions:
+                raise StaleImport
             for row in preview.rows:
                 if row.kind == CHANGE or (
                     row.kind == CONFLICT and row.can_apply and row.activity.pk in chosen

@@ -376,6 +376,20 @@ def test_confirming_applies_everything_or_nothing(client, staff, colleague, plan
     assert refused.status_code == HTTPStatus.BAD_REQUEST and state() == before
 
 
+def test_a_change_to_any_activity_of_the_file_while_confirming_applies_nothing(client, staff, plan):
+    workbook = exported(client)
+    edit(workbook, 12, {"Status": "Completed"})
+    upload(client, as_bytes(workbook))
+    shown = preview(client.session["activity_import"], plan=plan, reader=staff)
+    record_status(activity(plan, 13), Status.PLANNED)  # a row the import leaves alone, changed meanwhile
+    before = state()
+
+    with pytest.raises(StaleImport):
+        apply_import(preview=shown, seen=shown.fingerprint, by=staff, chosen=set())
+
+    assert state() == before and activity(plan, 12).status == Status.NOT_REPORTED
+
+
 def test_the_changes_can_be_attributed_to_a_meeting(client, staff, plan):
     meeting = MeetingFactory(plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28))
     workbook = exported(client)
