@@ -118,11 +118,14 @@ def export_columns(frameworks) -> list[Column]:
             note="The date the status took effect. For a new status, the date it took effect "
             "(left as it is, the import uses the day of the import).",
         ),
-        Column(NOTE, editable=True, note="A note recorded with the change, in the status history."),
+        Column(
+            NOTE, editable=True, note="A note recorded with the change, in the status history.", min_width=40
+        ),
         Column(
             OWNERS,
             editable=True,
             note="Secretariat staff responsible for it: full names or usernames, separated by commas.",
+            min_width=24,
         ),
         Column(DUE_DATE, DATE, editable=True, note="Within the plan period; empty for none."),
         Column(LEAD),

@@ -84,6 +84,7 @@ class Column:
     hidden: bool = False
     choices: tuple[str, ...] = ()  # a drop-down list of these values
     note: str = ""  # shown on the header cell: what the column holds
+    min_width: int = 0  # room to type in, for a column people fill in
 
 
 @dataclass
@@ -219,7 +220,7 @@ def _width(column: Column, values: list) -> float:
     if column.kind == LONG_TEXT:
         return LONG_TEXT_WIDTH
     lengths = [len(column.header), *(len(str(v)) for v in values if v is not None), *map(len, column.choices)]
-    return max(MIN_WIDTH, min(max(lengths) + 2, MAX_WIDTH))
+    return max(MIN_WIDTH, column.min_width, min(max(lengths) + 2, MAX_WIDTH))
 
 
 def _sheet_title(title: str) -> str:

@@ -29,6 +29,7 @@ def test_the_table_has_a_frozen_header_a_filter_and_fitting_widths(client, plan)
     longest_title = max(len(a.title) for a in Activity.objects.filter(plan=plan))
     assert widths["Title"] == min(longest_title + 2, 45)
     assert 8 <= widths["Number"] <= 12
+    assert widths["Note"] >= 40 and widths["Owners"] >= 24  # room to type in
     text = sheet.cell(row_of(sheet, 5), names["Text"])
     assert text.alignment.wrap_text
 
