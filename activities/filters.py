@@ -1,7 +1,10 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef
+from django.utils.formats import date_format
 from django_filters.fields import ChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -168,6 +171,30 @@ class ActivityFilter(django_filters.FilterSet):
             and name in ("status", "lead", "owner", "sort", "as_of")
             and name in self.form.fields
         ]
+
+    def in_words(self) -> list[str]:
+        """The filters in use, in words, for a download to say what it holds: "Aichi Targets:
+        11, 12", "Status: In progress". Call after `is_valid()`."""
+        said = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value in (None, "", [], ()):
+                continue
+            if isinstance(self.filters[name], TargetFilter):
+                shown = ", ".join(value)
+            elif isinstance(field, forms.ModelChoiceField):
+                shown = field.label_from_instance(value)
+            elif isinstance(value, datetime.date):
+                shown = date_format(value, "j F Y")
+            elif hasattr(field, "choices"):
+                labels = {str(key): str(label) for key, label in field.choices}
+                shown = ", ".join(
+                    labels.get(str(v), str(v)) for v in (value if isinstance(value, list) else [value])
+                )
+            else:
+                shown = f"“{value}”"
+            said.append(f"{field.label}: {shown}")
+        return said
 
     @extend_schema_field({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"})  # no NUL: a 400
     def filter_text(self, queryset, name, value):

@@ -191,3 +191,35 @@ def review_forms(meeting, data=None) -> tuple[ReviewForm, list[tuple[Activity, R
         )
         rows.append((activity, form))
     return ReviewForm(data, initial={"meeting_version": meeting.version}), rows
+
+
+class ImportForm(forms.Form):
+    """The spreadsheet to import: the activity list's Excel export, or a CSV with its columns."""
+
+    file = forms.FileField(
+        label="Workbook or CSV file",
+        allow_empty_file=True,  # the import says why an empty file will not do
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+    )
+
+
+class ConfirmImportForm(forms.Form):
+    """Confirming a preview: the conflicts to apply, and the meeting that agreed the changes."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        label="Agreed at a meeting (optional)",
+        empty_label="No meeting",
+        help_text="The status changes are then attributed to the meeting, as in a meeting review.",
+    )
+    apply = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, preview, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["apply"].choices = [
+            (row.activity.pk, row.activity.pk) for row in preview.conflicts if row.can_apply
+        ]

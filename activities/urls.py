@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
-from activities import views
+from activities import import_views, views
 
 app_name = "activities"
 
 urlpatterns = [
     path("", views.activity_list, name="list"),
     re_path(r"^activities\.(?P<fmt>csv|xlsx)$", views.activity_export, name="export"),
+    path("activities/import/", import_views.activity_import, name="import"),
+    path("activities/import/preview/", import_views.activity_import_preview, name="import-preview"),
     path("activities/<int:pk>/", views.activity_detail, name="detail"),
     path("activities/<int:pk>/history/", views.activity_history, name="history"),
     path("activities/<int:pk>/progress/", views.activity_update_progress, name="update-progress"),

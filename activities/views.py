@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from activities.exports import activity_rows, export_columns
+from activities.exports import activity_rows, activity_sheets, export_columns
 from activities.filters import ActivityFilter, TargetFilter, frameworks_of
 from activities.forms import MeetingForm, ProgressForm, add_errors, kept_after_conflict, review_forms
 from activities.history import activity_change_history
@@ -25,11 +26,12 @@ HISTORY_LENGTH = 100  # the latest changes; admin's History shows every one
 
 def _filtered(request, plan: Plan, activities):
     """The list's filter set over `activities` of the plan (`activities(frameworks)`), whether
-    it is valid, and its results."""
+    it is valid, and its results. The plan's targets are `filterset.targets`."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
     filterset = ActivityFilter.for_targets(targets)(
         request.GET or None, queryset=activities(frameworks_of(targets)).filter(plan=plan)
     )
+    filterset.targets = targets
     valid = filterset.is_valid() if filterset.is_bound else True
     return filterset, valid, (filterset.qs if valid else Activity.objects.none())
 
@@ -68,8 +70,21 @@ def activity_export(request, fmt: str):
         )
     name = f"activities-{timezone.localdate():%Y-%m-%d}.{fmt}"
     frameworks = [f.framework for f in filterset.filters.values() if isinstance(f, TargetFilter)]
-    rows = activity_rows(_streamed(activities), frameworks)
-    return (csv_response if fmt == "csv" else xlsx_response)(name, export_columns(frameworks), rows)
+    as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
+    if fmt == "csv":
+        header = [column.header for column in export_columns(frameworks)]
+        return csv_response(name, header, activity_rows(_streamed(activities), frameworks, as_of=as_of))
+    sheets = activity_sheets(
+        plan=plan,
+        activities=_streamed(activities),
+        frameworks=frameworks,
+        targets=filterset.targets,
+        filters=filterset.in_words() if filterset.is_bound else [],
+        as_of=as_of,
+        exported_at=timezone.now(),
+        import_url=request.build_absolute_uri(reverse("activities:import")),
+    )
+    return xlsx_response(name, sheets)
 
 
 def _streamed(activities):

@@ -9,6 +9,8 @@ SECTIONS = {
     "detail": "activities",
     "update-progress": "activities",
     "history": "activities",
+    "import": "activities",
+    "import-preview": "activities",
     "meeting-list": "meetings",
     "meeting-detail": "meetings",
     "meeting-create": "meetings",

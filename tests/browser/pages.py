@@ -1,9 +1,14 @@
 """Every page type, with the data each needs, for the accessibility, validity and screenshot checks."""
 
 import datetime
+import io
+
+from django.test import Client
+from openpyxl import load_workbook
 
 from activities.models import Activity, Meeting, Status
 from tests.factories import UserFactory, record_status
+from tests.spreadsheets import as_bytes, edit
 
 
 def seed_pages(plan) -> dict[str, str]:
@@ -46,6 +51,8 @@ def seed_pages(plan) -> dict[str, str]:
         "meeting-list": "/meetings/",
         "meeting": meeting.get_absolute_url(),
         "meeting-form": "/meetings/new/",
+        "import": "/activities/import/",
+        "import-preview": "/activities/import/preview/",  # after uploading `import_upload(plan)`
         "sign-in": "/accounts/login/",
         "not-found": "/no-such-page/",
     }
@@ -85,7 +92,35 @@ PAGES_BY_ROLE = {
         "meeting-form",
         "meeting-review",
         "dashboard",
+        "import",
+        "import-preview",
         "not-found",
     ],
 }
 ROLE_NAMES = {None: "signed-out", "Focal points": "focal-point", "Secretariat staff": "staff"}
+
+
+# Pages shown only after uploading `import_upload(plan)` on the import page.
+UPLOAD_FIRST = {"import-preview"}
+
+
+def import_upload(plan) -> tuple[str, bytes]:
+    """The list's workbook as staff upload it after a meeting: two changes, one row left alone,
+    and an activity that someone changed in the tracker after the export (a conflict)."""
+    response = Client().get("/activities.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    edit(
+        workbook,
+        12,
+        {
+            "Status": "Completed",
+            "Status took effect on": datetime.datetime(2017, 11, 28),
+            "Note": "Report presented at the annual meeting",
+        },
+    )
+    edit(workbook, 13, {"Due date": datetime.datetime(2018, 6, 30)})
+    edit(workbook, 14, {"Status": "Completed", "Note": "Statement adopted"})
+    record_status(
+        Activity.objects.get(plan=plan, number=14), Status.ON_HOLD, note="Waiting for the co-sponsor's reply"
+    )
+    return "annual-meeting-2017.xlsx", as_bytes(workbook)

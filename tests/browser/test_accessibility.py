@@ -6,7 +6,7 @@ Each page is also saved as a screenshot in test-artifacts/screenshots/.
 import pytest
 
 from tests.browser.conftest import AXE, DESKTOP, PHONE, require, screenshot, sign_in
-from tests.browser.pages import PAGES_BY_ROLE, ROLE_NAMES, seed_pages
+from tests.browser.pages import PAGES_BY_ROLE, ROLE_NAMES, UPLOAD_FIRST, import_upload, seed_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,6 +35,8 @@ def test_every_page_has_no_serious_accessibility_violation(
 
     found = {}
     for name in PAGES_BY_ROLE[role]:
+        if name in UPLOAD_FIRST:
+            upload(page, live_server.url, *import_upload(live_plan))
         page.goto(live_server.url + paths[name])
         screenshot(page, f"{name}-{ROLE_NAMES[role]}-{width}")
         page.evaluate(AXE.read_text(encoding="utf-8"))
@@ -43,6 +45,15 @@ def test_every_page_has_no_serious_accessibility_violation(
             found[name] = violations
 
     assert not found, found
+
+
+def upload(page, base_url: str, name: str, content: bytes):
+    page.goto(f"{base_url}/activities/import/")
+    page.get_by_label("Workbook or CSV file").set_input_files(
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/activities/import/preview/")
 
 
 def test_the_accessibility_check_finds_a_violation_when_there_is_one(new_page):

@@ -4,9 +4,10 @@ import json
 import subprocess
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.browser.conftest import VNU, java, require
-from tests.browser.pages import PAGES_BY_ROLE, ROLE_NAMES, seed_pages
+from tests.browser.pages import PAGES_BY_ROLE, ROLE_NAMES, UPLOAD_FIRST, import_upload, seed_pages
 from tests.factories import UserFactory
 
 
@@ -21,6 +22,9 @@ def test_every_page_is_valid_html(client, plan, tmp_path):
             member.groups.add(Group.objects.get(name=role))
             client.force_login(member)
         for name in names:
+            if name in UPLOAD_FIRST:
+                filename, content = import_upload(plan)
+                client.post("/activities/import/", {"file": SimpleUploadedFile(filename, content)})
             response = client.get(paths[name])
             assert response.status_code in (200, 400, 403, 404), (name, role, response.status_code)
             path = tmp_path / f"{name}-{ROLE_NAMES[role]}.html"

@@ -40,6 +40,8 @@ ANYONE, SIGNED_IN, MEETINGS, STAFF, ADMIN, NOBODY = (
 ACCESS = {
     "activities:list": (ANYONE, NOBODY),
     "activities:export": (ANYONE, NOBODY),
+    "activities:import": (STAFF, STAFF),
+    "activities:import-preview": (STAFF, STAFF),
     "activities:detail": (ANYONE, NOBODY),
     "activities:history": (STAFF, NOBODY),
     "activities:update-progress": (NOBODY, STAFF),

@@ -13,6 +13,7 @@ from activities.models import Activity, MeetingKind, ReviewItem, Status
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import ActivityFactory, MeetingFactory, UserFactory, record_status
+from tests.spreadsheets import header_row
 
 
 def activity(plan, number):
@@ -222,9 +223,10 @@ def test_csv_and_xlsx_rows_equal_the_filtered_pages_rows(client, plan, progress,
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("activities:export", args=["xlsx"]), query).content)
     )
+    sheet = workbook["Activities"]
     xlsx_rows = [
         [str(cell) if cell is not None else "" for cell in row]
-        for row in workbook.active.iter_rows(values_only=True)
+        for row in sheet.iter_rows(min_row=header_row(sheet), values_only=True)
     ]
 
     assert csv_rows[0] == xlsx_rows[0] and csv_rows[0][:2] == ["Number", "Title"]
