@@ -59,11 +59,13 @@ def write_backup(path: Path, *, with_passwords: bool = False) -> int:
 
     Everything is read in one transaction that sees one snapshot of the database: on PostgreSQL
     at REPEATABLE READ, on SQLite under the write lock, so changes made meanwhile are either all
-    in the backup or not at all.
+    in the backup or not at all. Called inside a transaction, it reads within that one.
     """
     objects = []
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        # Inside a caller's transaction (a test's, say) the snapshot is that transaction's.
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for model in data_models():
