@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -15,7 +16,8 @@ from targets.models import Framework, Target
 
 
 def target_choice_label(target: Target) -> str:
-    return f"{target.short_label} · {target.short_title}" if target.short_title else target.short_label
+    title = target.local_short_title
+    return f"{target.short_label} · {title}" if title else target.short_label
 
 
 def frameworks_of(targets) -> list[Framework]:
@@ -90,31 +92,31 @@ class ActivityFilter(django_filters.FilterSet):
     """
 
     as_of = django_filters.DateFilter(
-        label="Status as of",
+        label=_("Status as of"),
         method="filter_nothing",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Show each activity's status on this date, from its history.",
+        help_text=_("Show each activity's status on this date, from its history."),
     )
     status = django_filters.ChoiceFilter(
-        field_name="status_shown", label="Status", choices=Status.choices, empty_label="Any status"
+        field_name="status_shown", label=_("Status"), choices=Status.choices, empty_label=_("Any status")
     )
-    lead = django_filters.ChoiceFilter(choices=Lead.choices, empty_label="Any lead")
-    q = django_filters.CharFilter(label="Words in the title or text", method="filter_text", max_length=200)
+    lead = django_filters.ChoiceFilter(choices=Lead.choices, label=_("Lead"), empty_label=_("Any lead"))
+    q = django_filters.CharFilter(label=_("Words in the title or text"), method="filter_text", max_length=200)
     sort = ActivityOrdering(
-        label="Sort by",
-        empty_label="Plan order",
+        label=_("Sort by"),
+        empty_label=_("Plan order"),
         fields=[
             ("target_sort_key", "target"),
             ("status_order", "status"),
             ("updated_at", "updated"),
         ],
         field_labels={
-            "target": "Target",
-            "-target": "Target (descending)",
-            "status": "Status",
-            "-status": "Status (descending)",
-            "updated": "Last update (oldest first)",
-            "-updated": "Last update (newest first)",
+            "target": _("Target"),
+            "-target": _("Target (descending)"),
+            "status": _("Status"),
+            "-status": _("Status (descending)"),
+            "updated": _("Last update (oldest first)"),
+            "-updated": _("Last update (newest first)"),
         },
     )
 
@@ -136,8 +138,8 @@ class ActivityFilter(django_filters.FilterSet):
             .order_by("first_name", "last_name", "username")
         )
         owner = OwnerFilter(
-            label="Owner",
-            empty_label="Anyone",
+            label=_("Owner"),
+            empty_label=_("Anyone"),
             choices=[(str(user.pk), user.get_full_name() or user.get_username()) for user in owners],
             method="filter_owner",
         )
@@ -227,7 +229,7 @@ class PlanFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         free = (django_filters.CharFilter, django_filters.OrderingFilter)  # may be empty in the schema too
         empty = {
-            name: ["An empty value filters nothing: leave the parameter out."]
+            name: [_("An empty value filters nothing: leave the parameter out.")]
             for name, values in request.query_params.lists()
             if name in filterset.filters
             and not isinstance(filterset.filters[name], free)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Meeting, Status, owner_candidates
 from activities.services import progress_errors, review_date
@@ -29,23 +30,23 @@ def add_errors(form: forms.Form, errors: dict) -> None:
 class ProgressForm(forms.Form):
     """A status update, the owners and the due date, from the activity page."""
 
-    status = forms.ChoiceField(choices=Status.choices, label="New status")
+    status = forms.ChoiceField(choices=Status.choices, label=_("New status"))
     effective_on = forms.DateField(
-        label="Took effect on",
+        label=_("Took effect on"),
         widget=DATE_INPUT,
-        help_text="The date the new status took effect (today unless you say otherwise).",
+        help_text=_("The date the new status took effect (today unless you say otherwise)."),
     )
     note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Note"
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Note")
     )
     owners = UserChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     due_date = forms.DateField(
         required=False,
-        label="Due date",
+        label=_("Due date"),
         widget=DATE_INPUT,
-        help_text="Within the plan period; empty for none.",
+        help_text=_("Within the plan period; empty for none."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
@@ -92,8 +93,8 @@ class MeetingForm(VersionedModelForm):
             "notes": forms.Textarea(attrs={"rows": 10}),
             "activities": forms.CheckboxSelectMultiple,
         }
-        labels = {"place": "Place or medium", "is_public": "Public: focal points may read the notes"}
-        help_texts = {"notes": "Plain text; leave an empty line between paragraphs."}
+        labels = {"place": _("Place or medium"), "is_public": _("Public: focal points may read the notes")}
+        help_texts = {"notes": _("Plain text; leave an empty line between paragraphs.")}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +107,7 @@ class MeetingForm(VersionedModelForm):
     def clean_date(self):
         day = self.cleaned_data["date"]
         if day.year < 1990 or day > timezone.localdate() + datetime.timedelta(days=3 * 365):
-            raise ValidationError("Enter the date the meeting was, or will be, held.", code="implausible")
+            raise ValidationError(_("Enter the date the meeting was, or will be, held."), code="implausible")
         return day
 
 
@@ -121,7 +122,9 @@ class ReviewRowForm(forms.Form):
 
     # Each carries the value it was shown with, so a refused save keeps only what this person
     # changed (`has_changed`) and shows everyone else's entries as they are now.
-    agreed_status = forms.ChoiceField(choices=Status.choices, label="Agreed status", show_hidden_initial=True)
+    agreed_status = forms.ChoiceField(
+        choices=Status.choices, label=_("Agreed status"), show_hidden_initial=True
+    )
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), show_hidden_initial=True
     )
@@ -197,7 +200,7 @@ class ImportForm(forms.Form):
     """The spreadsheet to import: the activity list's Excel export, or a CSV with its columns."""
 
     file = forms.FileField(
-        label="Workbook or CSV file",
+        label=_("Workbook or CSV file"),
         allow_empty_file=True,  # the import says why an empty file will not do
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
@@ -211,9 +214,9 @@ class ConfirmImportForm(forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(),
         required=False,
-        label="Agreed at a meeting (optional)",
-        empty_label="No meeting",
-        help_text="The status changes are then attributed to the meeting, as in a meeting review.",
+        label=_("Agreed at a meeting (optional)"),
+        empty_label=_("No meeting"),
+        help_text=_("The status changes are then attributed to the meeting, as in a meeting review."),
     )
     apply = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.MultipleHiddenInput)
 

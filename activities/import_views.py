@@ -10,6 +10,8 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from activities.forms import ConfirmImportForm, ImportForm
@@ -65,7 +67,7 @@ def activity_import_preview(request):
     plan = Plan.objects.current_or_404()
     pending = request.session.get(SESSION_KEY)
     if not pending:
-        messages.info(request, "Upload a file to import first.")
+        messages.info(request, _("Upload a file to import first."))
         return redirect("activities:import")
     shown = preview(pending, plan=plan, reader=request.user)
     meetings = Meeting.objects.visible_to(request.user).filter(plan=plan).order_by("-date", "-pk")
@@ -74,19 +76,24 @@ def activity_import_preview(request):
     if request.method == "POST":
         if request.POST.get("discard"):
             del request.session[SESSION_KEY]
-            messages.info(request, f"Discarded the import of {pending['name']}: nothing changed.")
+            messages.info(
+                request, _("Discarded the import of %(file)s: nothing changed.") % {"file": pending["name"]}
+            )
             return redirect("activities:list")
         status = HTTPStatus.BAD_REQUEST
         if not form.is_valid():
-            refusal = "The confirmation could not be read: check the preview and confirm again."
+            refusal = _("The confirmation could not be read: check the preview and confirm again.")
         elif form.cleaned_data["token"] != pending["token"]:
             status = HTTPStatus.CONFLICT
-            refusal = "Another file was uploaded since this preview was shown: this is its preview now."
+            refusal = _("Another file was uploaded since this preview was shown: this is its preview now.")
         elif not shown.can_confirm:
-            refusal = "Nothing can be applied: " + (
-                "correct the rows that cannot be imported and upload the file again."
+            refusal = (
+                _(
+                    "Nothing can be applied: correct the rows that cannot be imported and upload the "
+                    "file again."
+                )
                 if shown.invalid
-                else "the file changes nothing."
+                else _("Nothing can be applied: the file changes nothing.")
             )
         else:
             try:
@@ -99,7 +106,7 @@ def activity_import_preview(request):
                 )
             except StaleImport:
                 status = HTTPStatus.CONFLICT
-                refusal = (
+                refusal = _(
                     "The tracker changed since you saw the preview, so nothing was applied. "
                     "This is the preview as things stand now: check it and confirm again."
                 )
@@ -109,8 +116,12 @@ def activity_import_preview(request):
                 count = len(applied)
                 messages.success(
                     request,
-                    f"Imported {pending['name']}: "
-                    + (f"{count} activities updated." if count != 1 else "1 activity updated."),
+                    ngettext(
+                        "Imported %(file)s: %(count)d activity updated.",
+                        "Imported %(file)s: %(count)d activities updated.",
+                        count,
+                    )
+                    % {"file": pending["name"], "count": count},
                 )
                 return redirect("activities:list")
         # Shown again: nothing ticked, the fingerprint of what is shown now.

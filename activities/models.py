@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.expressions import display_name, joined, split
@@ -19,12 +20,12 @@ STAFF_GROUP = "Secretariat staff"
 
 
 class Status(models.TextChoices):
-    NOT_REPORTED = "not_reported", "Not yet reported"
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    ON_HOLD = "on_hold", "On hold"
-    DISCONTINUED = "discontinued", "Discontinued"
+    NOT_REPORTED = "not_reported", _("Not yet reported")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ON_HOLD = "on_hold", _("On hold")
+    DISCONTINUED = "discontinued", _("Discontinued")
 
 
 def status_rank(field: str) -> models.Case:
@@ -36,9 +37,9 @@ def status_rank(field: str) -> models.Case:
 
 
 class Lead(models.TextChoices):
-    CBD = "CBD", "CBD Secretariat"
-    CMS = "CMS", "CMS Secretariat"
-    JOINT = "joint", "Joint"
+    CBD = "CBD", _("CBD Secretariat")
+    CMS = "CMS", _("CMS Secretariat")
+    JOINT = "joint", _("Joint")
 
 
 class SecretariatQuerySet(models.QuerySet):
@@ -77,7 +78,7 @@ class PlanQuerySet(models.QuerySet):
     def current_or_404(self) -> "Plan":
         plan = self.current()
         if plan is None:
-            raise Http404("No plan has been loaded yet.")
+            raise Http404(_("No plan has been loaded yet."))
         return plan
 
 
@@ -120,8 +121,8 @@ class Plan(Versioned):
     def covers(self, day: datetime.date) -> bool:
         return self.start_year <= day.year <= self.end_year
 
-    def outside_period_message(self, what: str) -> str:
-        return f"The {what} must fall within the plan period ({self.period})."
+    def outside_period_message(self) -> str:
+        return _("The due date must fall within the plan period (%(period)s).") % {"period": self.period}
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -135,10 +136,10 @@ class Reference(Versioned):
     class Kind(models.TextChoices):
         DECISION = "decision", "CBD COP decision"
         RESOLUTION = "resolution", "CMS Resolution"
-        BODY = "body", "Body or partnership"
-        PROGRAMME = "programme", "Programme or process"
-        MEETING = "meeting", "Meeting"
-        CAMPAIGN = "campaign", "Awareness day"
+        BODY = "body", _("Body or partnership")
+        PROGRAMME = "programme", _("Programme or process")
+        MEETING = "meeting", _("Meeting")
+        CAMPAIGN = "campaign", _("Awareness day")
 
     code = models.SlugField(unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -196,7 +197,9 @@ class PlanRow(Versioned):
 
     def __str__(self) -> str:
         labels = " / ".join(target.short_label for target in self.targets.all())
-        return f"Row {self.position}: {labels}" if labels else f"Row {self.position}"
+        if labels:
+            return _("Row %(position)s: %(targets)s") % {"position": self.position, "targets": labels}
+        return _("Row %(position)s") % {"position": self.position}
 
     def natural_key(self) -> tuple[str, int]:
         return (self.plan.slug, self.position)
@@ -426,11 +429,7 @@ class Activity(Versioned):
     def clean(self) -> None:
         if self.due_date and self.plan_id and not self.plan.covers(self.due_date):
             raise ValidationError(
-                {
-                    "due_date": ValidationError(
-                        self.plan.outside_period_message("due date"), code="outside_plan_period"
-                    )
-                }
+                {"due_date": ValidationError(self.plan.outside_period_message(), code="outside_plan_period")}
             )
 
 
@@ -479,11 +478,11 @@ class RowActivity(models.Model):
 
 
 class Via(models.TextChoices):
-    WEB = "web", "Activity page"
-    ADMIN = "admin", "Django admin"
-    REVIEW = "review", "Meeting review"
-    IMPORT = "import", "Imported file"
-    COMMAND = "command", "Command"
+    WEB = "web", _("Activity page")
+    ADMIN = "admin", _("Django admin")
+    REVIEW = "review", _("Meeting review")
+    IMPORT = "import", _("Imported file")
+    COMMAND = "command", _("Command")
 
 
 class _RedactedIterable(models.query.ModelIterable):
@@ -572,9 +571,9 @@ class StatusChange(models.Model):
 
 
 class MeetingKind(models.TextChoices):
-    ANNUAL = "annual", "Annual coordination meeting"
-    TELECONFERENCE = "teleconference", "Teleconference"
-    OTHER = "other", "Other meeting"
+    ANNUAL = "annual", _("Annual coordination meeting")
+    TELECONFERENCE = "teleconference", _("Teleconference")
+    OTHER = "other", _("Other meeting")
 
 
 class MeetingQuerySet(models.QuerySet):

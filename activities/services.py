@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from activities.models import (
     Activity,
@@ -64,16 +65,21 @@ class Progress:
         """What was saved, in words: "status now completed; note added; owners changed"."""
         parts = []
         if self.status_changed:
-            with_note = ", with a note" if self.status_change.note else ""
-            parts.append(f"status now {self.activity.get_status_display().lower()}{with_note}")
+            status = self.activity.get_status_display().lower()
+            if self.status_change.note:
+                parts.append(_("status now %(status)s, with a note") % {"status": status})
+            else:
+                parts.append(_("status now %(status)s") % {"status": status})
         elif self.status_change is not None:
-            parts.append("note added")
+            parts.append(_("note added"))
         if self.owners_changed:
-            parts.append("owners changed")
+            parts.append(_("owners changed"))
         if self.due_date_changed:
             due = self.activity.due_date
-            parts.append(f"due date {date_format(due, 'j F Y')}" if due else "due date cleared")
-        return "; ".join(parts) or "nothing changed"
+            parts.append(
+                _("due date %(date)s") % {"date": date_format(due)} if due else _("due date cleared")
+            )
+        return "; ".join(parts) or _("nothing changed")
 
 
 def progress_errors(
@@ -98,25 +104,28 @@ def progress_errors(
         errors.setdefault(name, []).append(ValidationError(message, code=code))
 
     if status not in Status.values:
-        refuse("status", f"Unknown status “{status}”.", "unknown_status")
+        refuse("status", _("Unknown status “%(status)s”.") % {"status": status}, "unknown_status")
     plan_start = datetime.date(activity.plan.start_year, 1, 1)
     if effective_on > timezone.localdate():
-        refuse("effective_on", "A status cannot take effect in the future.", "in_future")
+        refuse("effective_on", _("A status cannot take effect in the future."), "in_future")
     elif effective_on < plan_start:
         refuse(
             "effective_on",
-            f"The date cannot be before the plan starts ({date_format(plan_start, 'j F Y')}).",
+            _("The date cannot be before the plan starts (%(date)s).") % {"date": date_format(plan_start)},
             "before_plan",
         )
     elif activity.status_since and effective_on < activity.status_since:
         refuse(
             "effective_on",
-            f"The current status ({activity.get_status_display().lower()}) took effect on "
-            f"{date_format(activity.status_since, 'j F Y')}; a change cannot take effect before it.",
+            _(
+                "The current status (%(status)s) took effect on %(date)s; a change cannot take "
+                "effect before it."
+            )
+            % {"status": activity.get_status_display().lower(), "date": date_format(activity.status_since)},
             "before_current",
         )
     if due_date is not UNCHANGED and due_date is not None and not activity.plan.covers(due_date):
-        refuse("due_date", activity.plan.outside_period_message("due date"), "outside_plan_period")
+        refuse("due_date", activity.plan.outside_period_message(), "outside_plan_period")
     if owners is not UNCHANGED:
         new = {owner.pk for owner in owners} - set(activity.owners.values_list("pk", flat=True))
         allowed = set(owner_candidates().filter(pk__in=new).values_list("pk", flat=True))  # staff
@@ -124,7 +133,8 @@ def progress_errors(
             if owner.pk in new - allowed:
                 refuse(
                     "owners",
-                    f"{owner.get_full_name() or owner.get_username()} is not secretariat staff.",
+                    _("%(name)s is not secretariat staff.")
+                    % {"name": owner.get_full_name() or owner.get_username()},
                     "not_staff",
                 )
     unchanged = (
@@ -138,7 +148,7 @@ def progress_errors(
     if unchanged and not errors:
         refuse(
             "__all__",
-            "Nothing to save: choose a new status, add a note, or change the owners or the due date.",
+            _("Nothing to save: choose a new status, add a note, or change the owners or the due date."),
             "no_change",
         )
     return errors

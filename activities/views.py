@@ -8,6 +8,8 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from activities.exports import activity_rows, activity_sheets, export_columns
@@ -66,7 +68,8 @@ def activity_export(request, fmt: str):
     if not valid:
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(
-            f"These filters could not be used: {problems}", content_type="text/plain"
+            _("These filters could not be used: %(problems)s") % {"problems": problems},
+            content_type="text/plain",
         )
     name = f"activities-{timezone.localdate():%Y-%m-%d}.{fmt}"
     frameworks = [f.framework for f in filterset.filters.values() if isinstance(f, TargetFilter)]
@@ -169,7 +172,11 @@ def activity_update_progress(request, pk: int):
         except ValidationError as error:  # what changed under the lock since the form was checked
             add_errors(form, error.error_dict)
         else:
-            messages.success(request, f"Saved “{activity.title}”: {progress.summary()}.")
+            messages.success(
+                request,
+                _("Saved “%(activity)s”: %(summary)s.")
+                % {"activity": activity.title, "summary": progress.summary()},
+            )
             return redirect(activity)
     return render(
         request,
@@ -218,7 +225,7 @@ def meeting_create(request):
     if request.method == "POST" and form.is_valid():
         form.instance.plan = plan
         meeting = form.save()
-        messages.success(request, f"Recorded the meeting: {meeting}.")
+        messages.success(request, _("Recorded the meeting: %(meeting)s.") % {"meeting": meeting})
         return redirect(meeting)
     return render(
         request,
@@ -238,7 +245,7 @@ def meeting_edit(request, pk: int):
         with transaction.atomic():
             saved = form.is_valid() and form.save()
         if saved:
-            messages.success(request, f"Saved the meeting: {meeting}.")
+            messages.success(request, _("Saved the meeting: %(meeting)s.") % {"meeting": meeting})
             return redirect(meeting)
     return render(
         request,
@@ -254,7 +261,7 @@ def meeting_review(request, pk: int):
     """The review of an annual coordination meeting: an agreed status for every activity."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("plan"), pk=pk)
     if meeting.kind != MeetingKind.ANNUAL:
-        messages.error(request, "Only an annual coordination meeting carries a review.")
+        messages.error(request, _("Only an annual coordination meeting carries a review."))
         return redirect(meeting)
     review, rows = review_forms(meeting, request.POST if request.method == "POST" else None)
     status = HTTPStatus.OK
@@ -276,7 +283,9 @@ def meeting_review(request, pk: int):
                 review, rows = review_forms(meeting, data)
             else:
                 changed = sum(1 for progress in applied if progress.status_changed)
-                messages.success(request, f"Saved the review: {_statuses_changed(changed)}.")
+                messages.success(
+                    request, _("Saved the review: %(changes)s.") % {"changes": _statuses_changed(changed)}
+                )
                 return redirect(meeting)
         else:
             status = HTTPStatus.BAD_REQUEST
@@ -290,8 +299,8 @@ def meeting_review(request, pk: int):
 
 def _statuses_changed(count: int) -> str:
     if count == 0:
-        return "no status changed"
-    return "1 status changed" if count == 1 else f"{count} statuses changed"
+        return _("no status changed")
+    return ngettext("%(count)d status changed", "%(count)d statuses changed", count) % {"count": count}
 
 
 def _conflict_message(refused, review, rows, others) -> str:
@@ -303,14 +312,17 @@ def _conflict_message(refused, review, rows, others) -> str:
             seen = review.cleaned_data["meeting_version"]
         else:
             seen = next(form.cleaned_data["version"] for activity, form in rows if activity.pk == instance.pk)
-            parts.append(f"Activity {instance.number} changed:")
+            parts.append(_("Activity %(number)s changed:") % {"number": instance.number})
         parts.append(describe_changes_since(instance, seen))
     else:
-        parts.append("An activity's status changed while you were saving.")
+        parts.append(_("An activity's status changed while you were saving."))
     if others:
         numbers = ", ".join(str(activity.number) for activity in others)
         parts.append(
-            f"Rows changed by someone else since you opened the review: {numbers}; "
-            "they now show what was saved."
+            _(
+                "Rows changed by someone else since you opened the review: %(numbers)s; they now "
+                "show what was saved."
+            )
+            % {"numbers": numbers}
         )
     return " ".join(parts)

@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from activities.models import Activity, Meeting, Plan, PlanRow
+from activities.models import Activity, Meeting, Plan, PlanRow, Status
 from targets.models import Framework, Target
 
 
@@ -81,6 +81,9 @@ class RowSerializer(WithTargetsSerializer):
 
 class ActivitySerializer(WithTargetsSerializer):
     status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField(
+        help_text="The status in words, in the language asked for with Accept-Language."
+    )
     owners = serializers.SerializerMethodField()
     references = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     targets_after = "status"
@@ -94,6 +97,7 @@ class ActivitySerializer(WithTargetsSerializer):
             "text",
             "lead",
             "status",
+            "status_label",
             "owners",
             "due_date",
             "references",
@@ -103,6 +107,9 @@ class ActivitySerializer(WithTargetsSerializer):
     def get_status(self, activity) -> str:
         """The status on the `as_of` date when one is asked for, else the current one."""
         return getattr(activity, "status_shown", activity.status)
+
+    def get_status_label(self, activity) -> str:
+        return str(Status(self.get_status(activity)).label)
 
     def get_owners(self, activity) -> list[str]:
         return [owner.get_full_name() or owner.get_username() for owner in activity.owners.all()]

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_widgets import SafeAutocompleteMixin
@@ -63,10 +64,10 @@ def describe_changes_since(instance: models.Model, seen_version: int | None) -> 
     latest = history.first()
     seen = history.filter(version=seen_version).first() if seen_version is not None else None
     if latest is None:
-        return "Someone else changed it."
+        return _("Someone else changed it.")
     user = latest.history_user
-    who = (user.get_full_name() or user.get_username()) if user else "someone"
-    when = date_format(localtime(latest.history_date), "j F Y \\a\\t H:i")
+    who = (user.get_full_name() or user.get_username()) if user else _("someone")
+    when = date_format(localtime(latest.history_date), "DATETIME_FORMAT")
     parts = []
     if seen is not None:
         for change in latest.diff_against(seen).changes:
@@ -74,21 +75,23 @@ def describe_changes_since(instance: models.Model, seen_version: int | None) -> 
                 continue
             label = instance._meta.get_field(change.field).verbose_name
             parts.append(f"{label}: “{_shown(change.old)}” → “{_shown(change.new)}”")
-    detail = "; ".join(parts) if parts else "its related records"
-    return f"{who} changed it on {when} ({detail})."
+    detail = "; ".join(parts) if parts else _("its related records")
+    return _("%(who)s changed it on %(when)s (%(detail)s).") % {"who": who, "when": when, "detail": detail}
 
 
 def _shown(value) -> str:
     if isinstance(value, list):  # many-to-many fields
-        return ", ".join(str(item) for item in value) or "none"
+        return ", ".join(str(item) for item in value) or _("none")
     text = "" if value is None else str(value)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
 def stale_error(instance: models.Model, seen_version: int | None) -> ValidationError:
     return ValidationError(
-        "Someone else changed this %(name)s since you opened it, so your changes were not saved. "
-        "%(changes)s Reload the page to see the current version.",
+        _(
+            "Someone else changed this %(name)s since you opened it, so your changes were not saved. "
+            "%(changes)s Reload the page to see the current version."
+        ),
         code="stale",
         params={
             "name": instance._meta.verbose_name,

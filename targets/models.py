@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.translation import Translated, Wording
 from core.versioning import Versioned
 
 
@@ -11,7 +12,7 @@ class FrameworkQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Framework(Versioned):
+class Framework(Translated, Versioned):
     """A strategic plan whose numbered targets a joint work plan serves."""
 
     slug = models.SlugField(
@@ -53,15 +54,25 @@ class Framework(Versioned):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.wording("name"))
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
     @property
     def targets_name(self) -> str:
-        """ "Aichi Targets": as a filter group, a column and a heading."""
-        return self.targets_label or f"{self.target_label}s"
+        """ "Aichi Targets": as a filter group, a column and a heading, in the reader's language."""
+        return str(self.wording("targets_label")) or f"{self.wording('target_label')}s"
+
+    @property
+    def local_name(self) -> Wording:
+        """Its name in the reader's language, or the English one marked as such."""
+        return self.wording("name")
+
+    @property
+    def local_target_label(self) -> str:
+        """ "Aichi Target", "Objectif d’Aichi": before a target's number."""
+        return str(self.wording("target_label"))
 
     @property
     def list_name(self) -> str:
@@ -79,7 +90,7 @@ class GoalQuerySet(models.QuerySet):
         return self.get(framework__slug=framework_slug, code=code)
 
 
-class Goal(Versioned):
+class Goal(Translated, Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="goals")
     code = models.CharField(max_length=8, help_text='"A" to "E" for the Aichi goals.')
     title = models.TextField(blank=True, help_text="Left empty where no source confirmed the official title.")
@@ -92,7 +103,12 @@ class Goal(Versioned):
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_goal_code")]
 
     def __str__(self) -> str:
-        return f"{self.framework.short_name} Goal {self.code}"
+        return f"{self.framework.short_name} {self.framework.wording('goal_label')} {self.code}"
+
+    @property
+    def local_title(self) -> Wording:
+        """Its official title in the reader's language, or the English one marked as such."""
+        return self.wording("title")
 
     def natural_key(self) -> tuple[str, str]:
         return (self.framework.slug, self.code)
@@ -108,7 +124,7 @@ class TargetQuerySet(models.QuerySet):
         return self.select_related("framework", "goal")
 
 
-class Target(Versioned):
+class Target(Translated, Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="targets")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="targets")
     number = models.PositiveSmallIntegerField()
@@ -124,7 +140,16 @@ class Target(Versioned):
         constraints = [models.UniqueConstraint(fields=["framework", "number"], name="unique_target_number")]
 
     def __str__(self) -> str:
-        return f"{self.framework.target_label} {self.number}"
+        return f"{self.framework.local_target_label} {self.number}"
+
+    @property
+    def local_text(self) -> Wording:
+        """Its official text in the reader's language, or the English one marked as such."""
+        return self.wording("text")
+
+    @property
+    def local_short_title(self) -> Wording:
+        return self.wording("short_title")
 
     def get_absolute_url(self) -> str:
         return reverse("target-detail", kwargs={"framework": self.framework.slug, "number": self.number})

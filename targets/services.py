@@ -43,13 +43,14 @@ def load_frameworks(*, frameworks: list[dict]) -> None:
                 "instrument": data.get("instrument") or "",
                 "url": data.get("url") or "",
                 "position": data.get("position", 0),
+                "translations": data.get("translations") or {},
             },
         )
         goals = {
             goal["code"]: upsert(
                 Goal,
                 lookup={"framework": framework, "code": goal["code"]},
-                values={"title": goal.get("title") or ""},
+                values={"title": goal.get("title") or "", "translations": goal.get("translations") or {}},
             )
             for goal in data.get("goals", [])
         }
@@ -63,5 +64,6 @@ def load_frameworks(*, frameworks: list[dict]) -> None:
                     "short_title": target.get("short_title") or "",
                     "text": target["text"],
                     "note": target.get("note") or "",
+                    "translations": target.get("translations") or {},
                 },
             )

@@ -3,30 +3,31 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(required=False, label="Status as of", widget=DATE)
+    as_of = forms.DateField(required=False, label=_("Status as of"), widget=DATE)
 
 
 class CompareForm(forms.Form):
-    start = forms.DateField(label="From", widget=DATE)
-    end = forms.DateField(label="To", widget=DATE)
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            raise ValidationError("The second date must not be before the first.", code="reversed")
+            raise ValidationError(_("The second date must not be before the first."), code="reversed")
         return cleaned
 
 
 class AxesForm(forms.Form):
     """Which two of the plan's frameworks the coverage matrix sets against each other."""
 
-    rows = forms.ChoiceField(label="Rows")
-    columns = forms.ChoiceField(label="Columns")
+    rows = forms.ChoiceField(label=_("Rows"))
+    columns = forms.ChoiceField(label=_("Columns"))
 
     def __init__(self, *args, frameworks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +37,7 @@ class AxesForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("rows") and cleaned.get("rows") == cleaned.get("columns"):
-            raise ValidationError("Choose two different frameworks.", code="same_framework")
+            raise ValidationError(_("Choose two different frameworks."), code="same_framework")
         return cleaned
 
 

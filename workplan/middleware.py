@@ -3,7 +3,10 @@ import logging
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import DataError
-from django.utils.cache import add_never_cache_headers
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.defaults import bad_request
 
 logger = logging.getLogger(__name__)
@@ -82,3 +85,38 @@ class BadInputIsABadRequest:
             logger.warning("Refused a value the database cannot hold: %s", exception)
             return bad_request(request, SuspiciousOperation(str(exception)))
         return None
+
+
+def browser_language(get_response):
+    """The reader's language where the address does not say it.
+
+    English pages have unprefixed addresses, where LocaleMiddleware always answers in English.
+    A GET of one by a reader who has not chosen a language with the switch (no language
+    cookie), whose browser prefers another of the site's languages, is sent to the same page in
+    that language, filters kept: a visitor's browser language picks the first page they see. The
+    switch sets the cookie, so choosing English sticks. Addresses that have one form in every
+    language (the API, admin) answer in the reader's language: the cookie's, else the
+    browser's. English readers cost nothing here.
+    """
+
+    def middleware(request):
+        if not translation.get_language_from_path(request.path_info):
+            preferred = translation.get_language_from_request(request)
+            if preferred != settings.LANGUAGE_CODE:
+                here = request.get_full_path()
+                there = translate_url(here, preferred)
+                if there == here:  # one address in every language
+                    translation.activate(preferred)
+                    request.LANGUAGE_CODE = preferred
+                elif (
+                    request.method in ("GET", "HEAD") and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+                ):
+                    response = HttpResponseRedirect(there)
+                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                    return response
+            response = get_response(request)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
+        return get_response(request)
+
+    return middleware

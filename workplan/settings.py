@@ -87,6 +87,10 @@ MIDDLEWARE = [
     "workplan.middleware.refuse_nul",
     "workplan.middleware.BadInputIsABadRequest",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address (/fr/…, /es/…; English unprefixed).
+    "django.middleware.locale.LocaleMiddleware",
+    # A first visit without a chosen language goes to the browser's language.
+    "workplan.middleware.browser_language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "workplan.context_processors.site",
             ],
         },
@@ -171,7 +176,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = "en"
+# The working languages of CMS. A fourth language: add it here, then see README "Languages".
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's words ("1 December 2026", "1 décembre 2026"); inputs stay ISO.
+FORMAT_MODULE_PATH = ["workplan.formats"]
+# The reader's choice from the language switch; the address still wins.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from workplan import views
 from workplan.forms import AdminSignInForm, SignInForm
@@ -11,7 +13,10 @@ admin.site.site_title = "Joint Work Plan admin"
 admin.site.index_title = "Edit the plan"
 admin.site.login_form = AdminSignInForm
 
-urlpatterns = [
+# The pages, in every language: English at these addresses, French under /fr/, Spanish under
+# /es/. The API, admin and the health check keep one address (the API's labels follow
+# Accept-Language; admin follows the browser).
+urlpatterns = i18n_patterns(
     path("", include("activities.urls")),
     path("targets/", views.target_list, name="target-list"),
     path("targets/<slug:framework>/<int:number>/", views.target_detail, name="target-detail"),
@@ -32,6 +37,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Inside the prefixed addresses so that it can translate the address of a French page back.
+    path("language/", set_language, name="set_language"),
+    prefix_default_language=False,
+) + [
     path("healthz", views.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

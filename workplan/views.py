@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -111,16 +112,17 @@ def coverage(request):
 def coverage_csv(request):
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
-    _, axes, valid = _axes(request, plan)
+    _form, axes, valid = _axes(request, plan)
     if status != HTTPStatus.OK or not valid or not axes:
         return HttpResponseBadRequest(
-            "Enter the date as YYYY-MM-DD and choose two of the plan's frameworks.", content_type="text/plain"
+            _("Enter the date as YYYY-MM-DD and choose two of the plan's frameworks."),
+            content_type="text/plain",
         )
     matrix = coverage_matrix(plan, *axes, day, limit=None)
-    header = [axes[0].target_label] + [str(column) for column, _ in matrix["column_targets"]]
+    header = [axes[0].local_target_label] + [str(column) for column, _count in matrix["column_targets"]]
     rows = (
         [str(target)] + ["; ".join(str(a.number) for a in cell.activities) for cell in cells]
-        for target, _, cells in matrix["matrix"]
+        for target, _count, cells in matrix["matrix"]
     )
     return csv_response("coverage.csv", header, rows)
 

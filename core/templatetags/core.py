@@ -1,6 +1,11 @@
 """Template tags every page may use."""
 
 from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from core.translation import reader_language
 
 register = template.Library()
 
@@ -40,3 +45,29 @@ def times(value, factor):
 @register.filter
 def plus(value, amount):
     return float(value) + float(amount)
+
+
+@register.simple_tag
+def official(wording, note=True):
+    """An official text in the language it is in: marked `lang` where that is not the page's
+    language (WCAG 3.1.2) and, where the reader's language has no official text, followed by a
+    note saying so (`note=False` in headings and links)."""
+    text = str(wording)
+    if getattr(wording, "lang", reader_language()) == reader_language():
+        return text  # escaped by the template
+    html = format_html('<span lang="{}">{}</span>', wording.lang, text)
+    if note and getattr(wording, "fallback", False):
+        html += format_html(
+            ' <small class="no-translation">{}</small>',
+            _("No official translation of this text is available in this language: it is shown in English."),
+        )
+    return html
+
+
+@register.simple_tag
+def plan_words(text):
+    """The plan's own words (activity titles and texts, row wording): published in English and
+    shown as they are, marked `lang="en"` on pages in another language."""
+    if reader_language() == settings.LANGUAGE_CODE.split("-")[0]:
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)

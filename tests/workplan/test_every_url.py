@@ -59,6 +59,7 @@ ACCESS = {
     "report": (ANYONE, NOBODY),
     "login": (ANYONE, ANYONE),
     "logout": (NOBODY, ANYONE),
+    "set_language": (ANYONE, ANYONE),  # a GET only goes back; a POST sets a cookie
     "password_change": (SIGNED_IN, SIGNED_IN),
     "password_change_done": (SIGNED_IN, NOBODY),
     "healthz": (ANYONE, NOBODY),
