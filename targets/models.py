@@ -70,6 +70,11 @@ class Framework(Translated, Versioned):
         return self.wording("name")
 
     @property
+    def local_goal_label(self) -> str:
+        """ "Strategic Goal", "But stratégique": before a goal's code."""
+        return str(self.wording("goal_label"))
+
+    @property
     def local_target_label(self) -> str:
         """ "Aichi Target", "Objectif d’Aichi": before a target's number."""
         return str(self.wording("target_label"))
@@ -103,7 +108,7 @@ class Goal(Translated, Versioned):
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_goal_code")]
 
     def __str__(self) -> str:
-        return f"{self.framework.short_name} {self.framework.wording('goal_label')} {self.code}"
+        return f"{self.framework.short_name} {self.framework.local_goal_label} {self.code}"
 
     @property
     def local_title(self) -> Wording:

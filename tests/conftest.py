@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
 from django.test.client import ClientHandler
+from django.utils import translation
 
 from activities.models import Plan
 from tests.factories import UserFactory
@@ -58,6 +59,13 @@ def _shared_load_middleware(self, is_async=False):
 
 
 ClientHandler.load_middleware = _shared_load_middleware
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request activates its language for the thread: the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
