@@ -3,6 +3,9 @@ from dataclasses import replace
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, Lead, Plan, PlanRow, Status
 from core.downloads import DATE, DATETIME, INTEGER, LONG_TEXT, Column, Sheet
@@ -90,48 +93,102 @@ def plan_as_data(plan: Plan) -> dict:
 
 
 # The columns of the activity list's downloads, CSV and Excel alike; an import reads the same
-# ones back (activities/imports.py), so their headers are the file's contract.
-NUMBER, TITLE, TEXT = "Number", "Title", "Text"
-STATUS, STATUS_SINCE, NOTE, OWNERS, DUE_DATE = "Status", "Status took effect on", "Note", "Owners", "Due date"
-LEAD, UPDATED, ID, VERSION = "Lead", "Last update (UTC)", "ID", "Version"
+# ones back (activities/imports.py). Each column has a stable key, the same in every language,
+# and a header, written in the language of the page the file was downloaded from; an import
+# recognises the headers of every one of the site's languages (`header_names`).
+NUMBER, TITLE, TEXT = "number", "title", "text"
+STATUS, STATUS_SINCE, NOTE, OWNERS, DUE_DATE = "status", "status_since", "note", "owners", "due_date"
+LEAD, UPDATED, ID, VERSION = "lead", "updated", "id", "version"
 EDITABLE = (STATUS, STATUS_SINCE, NOTE, OWNERS, DUE_DATE)
+
+HEADERS = {
+    NUMBER: gettext_lazy("Number"),
+    TITLE: gettext_lazy("Title"),
+    TEXT: gettext_lazy("Text"),
+    STATUS: gettext_lazy("Status"),
+    STATUS_SINCE: gettext_lazy("Status took effect on"),
+    NOTE: gettext_lazy("Note"),
+    OWNERS: gettext_lazy("Owners"),
+    DUE_DATE: gettext_lazy("Due date"),
+    LEAD: gettext_lazy("Lead"),
+    UPDATED: gettext_lazy("Last update (UTC)"),
+    ID: gettext_lazy("ID"),
+    VERSION: gettext_lazy("Version"),
+}
+
+# The sheets' names, in the language of the download too.
+ACTIVITIES_SHEET = gettext_lazy("Activities")
+TARGETS_SHEET = gettext_lazy("Targets")
+
+
+def header(key: str) -> str:
+    """The header of the column `key` in the active language (any other text as it is)."""
+    return str(HEADERS[key]) if key in HEADERS else key
 
 
 def export_columns(frameworks) -> list[Column]:
-    """The columns of the activity list's downloads: a column of target numbers per framework,
-    the columns staff edit for an import, and, hidden, what an import recognises a row by."""
+    """The columns of the activity list's downloads, headed in the active language: a column of
+    target numbers per framework, the columns staff edit for an import, and, hidden, what an
+    import recognises a row by."""
     return [
-        Column(NUMBER, INTEGER),
-        Column(TITLE),
-        Column(TEXT, LONG_TEXT),
-        *(Column(framework.targets_name) for framework in frameworks),
+        Column(header(NUMBER), INTEGER, key=NUMBER),
+        Column(header(TITLE), key=TITLE),
+        Column(header(TEXT), LONG_TEXT, key=TEXT),
+        *(Column(str(framework.targets_name), key=framework.list_name) for framework in frameworks),
         Column(
-            STATUS,
+            header(STATUS),
             editable=True,
             choices=tuple(str(label) for label in Status.labels),
-            note="The activity's status. Choose a new one from the list to record a change.",
+            note=_("The activity's status. Choose a new one from the list to record a change."),
+            key=STATUS,
         ),
         Column(
-            STATUS_SINCE,
+            header(STATUS_SINCE),
             DATE,
             editable=True,
-            note="The date the status took effect. For a new status, the date it took effect "
-            "(left as it is, the import uses the day of the import).",
+            note=_(
+                "The date the status took effect. For a new status, the date it took effect "
+                "(left as it is, the import uses the day of the import)."
+            ),
+            key=STATUS_SINCE,
         ),
         Column(
-            NOTE, editable=True, note="A note recorded with the change, in the status history.", min_width=40
-        ),
-        Column(
-            OWNERS,
+            header(NOTE),
             editable=True,
-            note="Secretariat staff responsible for it: full names or usernames, separated by commas.",
-            min_width=24,
+            note=_("A note recorded with the change, in the status history."),
+            min_width=40,
+            key=NOTE,
         ),
-        Column(DUE_DATE, DATE, editable=True, note="Within the plan period; empty for none."),
-        Column(LEAD),
-        Column(UPDATED, DATETIME),
-        Column(ID, INTEGER, hidden=True, note="Keep: the import recognises the activity by it."),
-        Column(VERSION, INTEGER, hidden=True, note="Keep: the import notices later changes by it."),
+        Column(
+            header(OWNERS),
+            editable=True,
+            note=_("Secretariat staff responsible for it: full names or usernames, separated by commas."),
+            min_width=24,
+            key=OWNERS,
+        ),
+        Column(
+            header(DUE_DATE),
+            DATE,
+            editable=True,
+            note=_("Within the plan period; empty for none."),
+            key=DUE_DATE,
+        ),
+        Column(header(LEAD), key=LEAD),
+        Column(header(UPDATED), DATETIME, key=UPDATED),
+        Column(
+            header(ID),
+            INTEGER,
+            hidden=True,
+            note=_("Keep: the import recognises the activity by it."),
+            key=ID,
+        ),
+        Column(
+            header(VERSION),
+            INTEGER,
+            hidden=True,
+            note=_("Keep: the import notices later changes by it."),
+            key=VERSION,
+        ),
     ]
 
 
@@ -139,12 +196,17 @@ def activity_rows(activities, frameworks, *, as_of: datetime.date | None = None)
     """`export_columns(frameworks)` for each activity of a `for_export(frameworks)` queryset, as
     the list page shows it (status as of its date). An export of past statuses (`as_of`)
     leaves out the date the current status took effect and the version: it is no file to
-    import back."""
-    labels = dict(Status.choices)
-    leads = dict(Lead.choices)
-    current = as_of is None
+    import back. Status and lead labels are in the language active when this is called (a CSV
+    is streamed after the view returns)."""
+    labels = {code: str(label) for code, label in Status.choices}
+    leads = {code: str(label) for code, label in Lead.choices}
+    return _activity_rows(activities, frameworks, labels, leads, as_of is None)
+
+
+def _activity_rows(activities, frameworks, labels: dict, leads: dict, current: bool):
     for activity in activities:
         updated = activity.updated_at
+        status = getattr(activity, "status_shown", activity.status)
         yield [
             activity.number,
             activity.title,
@@ -153,12 +215,12 @@ def activity_rows(activities, frameworks, *, as_of: datetime.date | None = None)
                 ", ".join(str(n) for n in sorted(int(n) for n in split(getattr(activity, f"targets_{f.pk}"))))
                 for f in frameworks
             ),
-            str(labels.get(getattr(activity, "status_shown", activity.status))),
+            labels.get(status, status),
             activity.status_since if current else None,
             "",
             ", ".join(activity.owner_names),
             activity.due_date,
-            str(leads.get(activity.lead, activity.lead)),
+            leads.get(activity.lead, activity.lead),
             timezone.localtime(updated, datetime.UTC).replace(tzinfo=None) if updated else None,
             activity.pk,
             activity.version if current else None,
@@ -166,45 +228,76 @@ def activity_rows(activities, frameworks, *, as_of: datetime.date | None = None)
 
 
 def target_sheet(targets) -> Sheet:
-    """The official text of each of `targets` (read `with_framework()`), one row each."""
+    """The official text of each of `targets` (read `with_framework()`), one row each, in the
+    active language where an official text in it exists, else in English (the language column
+    says which)."""
+    rows = []
+    for target in sorted(targets, key=lambda t: (t.framework.position, t.framework.name, t.number)):
+        text = target.local_text
+        rows.append(
+            [
+                str(target.framework.local_name),
+                str(target),
+                target.number,
+                str(target.local_short_title),
+                str(text),
+                text.lang,
+            ]
+        )
     return Sheet(
-        title="Targets",
+        title=str(TARGETS_SHEET),
         columns=[
-            Column("Framework"),
-            Column("Target"),
-            Column(NUMBER, INTEGER),
-            Column("Short title"),
-            Column("Official text", LONG_TEXT),
+            Column(_("Framework")),
+            Column(_("Target")),
+            Column(header(NUMBER), INTEGER, key=NUMBER),
+            Column(_("Short title")),
+            Column(_("Official text"), LONG_TEXT),
+            Column(
+                _("Language"),
+                note=_(
+                    "The language of the official text: English where no official translation is available."
+                ),
+            ),
         ],
-        rows=(
-            [target.framework.name, str(target), target.number, target.short_title, target.text]
-            for target in sorted(targets, key=lambda t: (t.framework.position, t.framework.name, t.number))
-        ),
-        notes=["The targets' official texts", "As the frameworks that adopted them word them."],
+        rows=rows,
+        notes=[_("The targets' official texts"), _("As the frameworks that adopted them word them.")],
     )
 
 
 def activity_sheets(
     *, plan: Plan, activities, frameworks, targets, filters: list[str], as_of, exported_at, import_url: str
 ) -> list[Sheet]:
-    """The activity list's workbook: the activities, with the date and filters of the export
-    noted above them, then the targets' official texts."""
+    """The activity list's workbook, in the active language: the activities, with the date and
+    filters of the export noted above them, then the targets' official texts."""
     when = timezone.localtime(exported_at, datetime.UTC)
-    notes = [
-        f"{plan.title}: joint activities",
-        f"Exported on {when.day} {when:%B %Y at %H:%M} UTC. "
-        + (f"Filters: {'; '.join(filters)}." if filters else "No filter: every activity of the plan."),
-    ]
+    exported = _("Exported on %(date)s at %(time)s UTC.") % {
+        "date": date_format(when),
+        "time": time_format(when, "H:i"),
+    }
+    scope = (
+        _("Filters: %(filters)s.") % {"filters": "; ".join(map(str, filters))}
+        if filters
+        else _("No filter: every activity of the plan.")
+    )
+    notes = [_("%(plan)s: joint activities") % {"plan": plan.title}, f"{exported} {scope}"]
     if as_of is None:
-        legend = (
-            "To update activities, change the columns with this colour (" + ", ".join(EDITABLE) + ") "
-            f"and import the file at {import_url} (secretariat staff). Other columns are not "
-            "imported; keep the hidden ID and Version columns."
-        )
+        legend = _(
+            "To update activities, change the columns with this colour (%(columns)s) and import the "
+            "file at %(url)s (secretariat staff). Other columns are not imported; keep the hidden "
+            "%(id)s and %(version)s columns."
+        ) % {
+            "columns": ", ".join(header(key) for key in EDITABLE),
+            "url": import_url,
+            "id": header(ID),
+            "version": header(VERSION),
+        }
     else:
         notes.append(
-            f"Statuses as they stood on {as_of:%d %B %Y}, from the status history. "
-            "This file shows past statuses: it cannot be imported back."
+            _(
+                "Statuses as they stood on %(date)s, from the status history. "
+                "This file shows past statuses: it cannot be imported back."
+            )
+            % {"date": date_format(as_of)}
         )
         legend = ""
     columns = export_columns(frameworks)
@@ -212,7 +305,7 @@ def activity_sheets(
         columns = [replace(column, editable=False, choices=()) for column in columns]
     return [
         Sheet(
-            title="Activities",
+            title=str(ACTIVITIES_SHEET),
             columns=columns,
             rows=activity_rows(activities, frameworks, as_of=as_of),
             notes=notes,

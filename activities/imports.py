@@ -28,13 +28,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from activities.exports import (
+    ACTIVITIES_SHEET,
     DUE_DATE,
     EDITABLE,
+    HEADERS,
     ID,
     LEAD,
     NOTE,
@@ -45,11 +49,12 @@ from activities.exports import (
     TEXT,
     TITLE,
     VERSION,
+    header,
 )
 from activities.models import Activity, Plan, Status, StatusChange, Via, owner_candidates
 from activities.services import UNCHANGED, Progress, progress_errors, record_progress
 from core.audit import audit
-from core.downloads import read_cell
+from core.downloads import read_cell, sheet_title
 from core.versioning import StaleEdit
 
 # Limits: a file of the whole plan is a few dozen kilobytes; these leave room for a plan
@@ -61,6 +66,8 @@ HEADER_SEARCH_ROWS = 20  # the header may stand below a few lines of notes
 MAX_NOTE_LENGTH = 2000  # as the progress form
 MAX_SOURCE_LENGTH = 255  # StatusChange.source
 
+# The columns, by key (activities/exports.py); the file names them by their header in any of the
+# site's languages.
 REQUIRED = (ID, VERSION, *EDITABLE)
 OTHER_HEADERS = (NUMBER, TITLE, TEXT, LEAD)  # recognised, to find the header row; not imported
 
@@ -68,7 +75,8 @@ UNCHANGED_ROW, CHANGE, CONFLICT, INVALID = "unchanged", "change", "conflict", "i
 
 
 class FileRefused(Exception):
-    """The file cannot be read as an export of the activity list: nothing of it is imported."""
+    """The file cannot be read as an export of the activity list: nothing of it is imported.
+    The message is in the active language."""
 
     def __init__(self, message: str):
         self.message = message
@@ -80,7 +88,7 @@ class FileRefused(Exception):
 
 @dataclass
 class Table:
-    """The rows of the file under its header: {header: value} for the columns the import reads."""
+    """The rows of the file under its header: {column key: value} for the columns the import reads."""
 
     kind: str  # "xlsx" or "csv"
     rows: list[tuple[int, dict]]  # (the row's number in the file, its cells)
@@ -91,10 +99,11 @@ def read_upload(upload, *, plan: Plan) -> dict:
     for each activity row, what `parse_rows` made of it. Raises `FileRefused`. Reads users
     from the database to recognise owners; writes nothing, and keeps no copy of the file."""
     if upload.size == 0:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     if upload.size > MAX_BYTES:
         raise FileRefused(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+            _("The file is %(size)s MB; the limit is %(limit)d MB.")
+            % {"size": number_format(upload.size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024}
         )
     name = (upload.name or "upload").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     data = upload.read()
@@ -111,21 +120,23 @@ def read_table(data: bytes, name: str) -> Table:
     if lowered.endswith((".xlsm", ".xltm", ".xlam")):
         raise FileRefused(_macros_message())
     if lowered.endswith(".xlsb"):
-        raise FileRefused("This is a binary Excel workbook (.xlsb): save it as an Excel workbook (.xlsx).")
+        raise FileRefused(_("This is a binary Excel workbook (.xlsb): save it as an Excel workbook (.xlsx)."))
     if not data.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     if data.startswith(b"PK\x03\x04"):
         return _read_workbook(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRefused(
-            "This is an Excel 97-2003 workbook (.xls) or a workbook protected by a password: "
-            "save it as an Excel workbook (.xlsx) without a password."
+            _(
+                "This is an Excel 97-2003 workbook (.xls) or a workbook protected by a password: "
+                "save it as an Excel workbook (.xlsx) without a password."
+            )
         )
     return _read_csv(data)
 
 
 def _macros_message() -> str:
-    return (
+    return _(
         "This workbook can hold macros (.xlsm): the tracker does not accept macro-enabled files. "
         "Save it as an Excel workbook (.xlsx)."
     )
@@ -143,8 +154,11 @@ def _read_workbook(data: bytes) -> Table:
     names = {part.filename for part in parts}
     if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         raise FileRefused(
-            f"The workbook is over {MAX_UNPACKED_BYTES // 1024 // 1024} MB once unpacked: "
-            "export fewer activities, or remove other sheets."
+            _(
+                "The workbook is over %(limit)d MB once unpacked: export fewer activities, "
+                "or remove other sheets."
+            )
+            % {"limit": MAX_UNPACKED_BYTES // 1024 // 1024}
         )
     if any(part.endswith("vbaProject.bin") for part in names) or b"macroEnabled" in _part(
         archive, "[Content_Types].xml"
@@ -153,29 +167,28 @@ def _read_workbook(data: bytes) -> Table:
     if "xl/workbook.xml" not in names:
         if "content.xml" in names:
             raise FileRefused(
-                "This is an OpenDocument spreadsheet (.ods): save it as an Excel workbook (.xlsx) or as CSV."
+                _(
+                    "This is an OpenDocument spreadsheet (.ods): "
+                    "save it as an Excel workbook (.xlsx) or as CSV."
+                )
             )
         raise FileRefused(_not_a_table())
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds of error on a damaged file
-        raise FileRefused(
-            "The workbook could not be read: it may be damaged. Save it again in Excel."
-        ) from None
+        raise FileRefused(_damaged()) from None
     try:
         sheets = workbook.worksheets
         if not sheets:
-            raise FileRefused("The workbook has no sheet of activities.")
-        sheet = workbook["Activities"] if "Activities" in workbook.sheetnames else sheets[0]
+            raise FileRefused(_("The workbook has no sheet of activities."))
+        sheet = _activities_sheet(sheets)
         sheet.reset_dimensions()  # read every row, whatever size the file claims
         try:
             table = _sheet_table(sheet)
         except FileRefused:
             raise
         except Exception:
-            raise FileRefused(
-                "The workbook could not be read: it may be damaged. Save it again in Excel."
-            ) from None
+            raise FileRefused(_damaged()) from None
         path = getattr(sheet, "_worksheet_path", None)
         header_line = table.header_line
         merged = [
@@ -185,12 +198,29 @@ def _read_workbook(data: bytes) -> Table:
         ]
         if merged:
             raise FileRefused(
-                f"The sheet “{sheet.title}” has merged cells ({_listed(merged)}): "
-                "unmerge them (Home > Merge & Center > Unmerge Cells) and import again."
+                _(
+                    "The sheet “%(sheet)s” has merged cells (%(cells)s): "
+                    "unmerge them (Home > Merge & Center > Unmerge Cells) and import again."
+                )
+                % {"sheet": sheet.title, "cells": _listed(merged)}
             )
         return Table("xlsx", table.rows)
     finally:
         workbook.close()
+
+
+def _damaged() -> str:
+    return _("The workbook could not be read: it may be damaged. Save it again in Excel.")
+
+
+def _activities_sheet(sheets):
+    """The sheet of activities: the one named "Activities" in any of the site's languages, else
+    the first."""
+    names = set()
+    for language in site_languages():
+        with translation.override(language):
+            names.add(_key(sheet_title(str(ACTIVITIES_SHEET))))
+    return next((sheet for sheet in sheets if _key(sheet.title) in names), sheets[0])
 
 
 def _part(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -224,22 +254,25 @@ def _sheet_table(sheet) -> _Found:
                 header_line = line
             continue
         values = {}
-        for header, index in columns.items():
+        for column, index in columns.items():
             cell = cells[index] if index < len(cells) else None
             if cell is None or cell.value is None:
                 continue
             if cell.data_type == "f":
                 formulas.append(f"{get_column_letter(index + 1)}{line}")
-            values[header] = _xlsx_value(cell)
+            values[column] = _xlsx_value(cell)
         _add_row(rows, line, values)
     if not seen_any:
-        raise FileRefused(f"The sheet “{sheet.title}” is empty.")
+        raise FileRefused(_("The sheet “%(sheet)s” is empty.") % {"sheet": sheet.title})
     if columns is None:
         raise FileRefused(_no_header())
     if formulas:
         raise FileRefused(
-            f"The file holds formulas ({_listed(formulas)}): the import reads values, not formulas. "
-            "Copy those cells and paste them back as values (Paste Special > Values)."
+            _(
+                "The file holds formulas (%(cells)s): the import reads values, not formulas. "
+                "Copy those cells and paste them back as values (Paste Special > Values)."
+            )
+            % {"cells": _listed(formulas)}
         )
     _check_rows(rows)
     return _Found(header_line, rows)
@@ -276,7 +309,7 @@ def _read_csv(data: bytes) -> Table:
                 columns = _header(cells, line)
                 continue
             values = {
-                header: read_cell(cells[index]) for header, index in columns.items() if index < len(cells)
+                column: read_cell(cells[index]) for column, index in columns.items() if index < len(cells)
             }
             _add_row(rows, line, values)
     except csv.Error:
@@ -290,7 +323,7 @@ def _read_csv(data: bytes) -> Table:
 def _delimiter(text: str) -> str:
     """The CSV file's delimiter: the one that splits a line of its first rows into the most of
     the export's headers (Excel writes ";" where the decimal mark is a comma)."""
-    known = {_key(name) for name in (*REQUIRED, *OTHER_HEADERS)}
+    known = header_names()
 
     def named(line: str, delimiter: str) -> int:
         return sum(1 for part in line.split(delimiter) if _key(part.strip().strip('"')) in known)
@@ -301,37 +334,59 @@ def _delimiter(text: str) -> str:
     )
 
 
+def header_names(languages=None) -> dict[str, str]:
+    """{header: column key} of the columns an import recognises, with the headers of each of
+    the site's languages (`languages`), compared without case or extra spaces. Where two
+    languages give one header to different columns, the active language wins."""
+    names = {}
+    for language in languages if languages is not None else site_languages():
+        with translation.override(language):
+            for key in (*REQUIRED, *OTHER_HEADERS):
+                names.setdefault(_key(str(HEADERS[key])), key)
+    return names
+
+
 def _header(values, line: int) -> dict[str, int] | None:
-    """{header: column index} of the columns the import reads, if this is the header row (it
-    names at least two of the export's columns); None if it is not. Raises `FileRefused` for a
-    header that lacks a column the import needs."""
+    """{column key: column index} of the columns the import reads, if this is the header row (it
+    names at least two of the export's columns, in any of the site's languages); None if it is
+    not. Raises `FileRefused` for a header that lacks a column the import needs."""
     if line > HEADER_SEARCH_ROWS:
         raise FileRefused(_no_header())
     found = {}
-    known = {_key(name): name for name in (*REQUIRED, *OTHER_HEADERS)}
+    known = header_names()
     named = [_key(value) if isinstance(value, str) else "" for value in values]
     if sum(1 for key in named if key in known) < 2:
         return None
-    for index, key in enumerate(named):
-        if key in known and known[key] in REQUIRED:
-            if known[key] in found:
-                raise FileRefused(f"The column “{known[key]}” appears twice: keep one.")
-            found[known[key]] = index
-    missing = [name for name in REQUIRED if name not in found]
+    for index, (value, name) in enumerate(zip(values, named, strict=True)):
+        column = known.get(name)
+        if column in REQUIRED:
+            if column in found:
+                raise FileRefused(
+                    _("The column “%(column)s” appears twice: keep one.")
+                    % {"column": " ".join(value.split())}
+                )
+            found[column] = index
+    missing = [column for column in REQUIRED if column not in found]
     if missing:
         others = [
             " ".join(str(value).split())
-            for value, key in zip(values, named, strict=True)
-            if value and key not in known
+            for value, name in zip(values, named, strict=True)
+            if value and name not in known
         ]
 
-        def said(name: str) -> str:
+        def said(column: str) -> str:
+            name = header(column)
             renamed = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
-            return f"{name} (renamed “{renamed[0]}”?)" if renamed else name
+            if renamed:
+                return _("%(column)s (renamed “%(header)s”?)") % {"column": name, "header": renamed[0]}
+            return name
 
         raise FileRefused(
-            f"Columns missing: {', '.join(map(said, missing))}. "
-            "Keep the columns of the exported file, with their headers as they are."
+            _(
+                "Columns missing: %(columns)s. "
+                "Keep the columns of the exported file, with their headers as they are."
+            )
+            % {"columns": ", ".join(map(said, missing))}
         )
     return found
 
@@ -341,13 +396,18 @@ def _add_row(rows: list, line: int, values: dict) -> None:
         rows.append((line, values))
         if len(rows) > MAX_ROWS:
             raise FileRefused(
-                f"The file has over {MAX_ROWS} activity rows: import at most {MAX_ROWS} at once."
+                ngettext(
+                    "The file has over %(count)d activity row: import at most %(count)d at once.",
+                    "The file has over %(count)d activity rows: import at most %(count)d at once.",
+                    MAX_ROWS,
+                )
+                % {"count": MAX_ROWS}
             )
 
 
 def _check_rows(rows) -> None:
     if not rows:
-        raise FileRefused("The file has the export's columns but no activity rows.")
+        raise FileRefused(_("The file has the export's columns but no activity rows."))
 
 
 def _key(text: str) -> str:
@@ -356,18 +416,27 @@ def _key(text: str) -> str:
 
 def _listed(items: list[str], most: int = 8) -> str:
     shown = ", ".join(items[:most])
-    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+    if len(items) <= most:
+        return shown
+    more = len(items) - most
+    return ngettext("%(items)s and %(count)d more", "%(items)s and %(count)d more", more) % {
+        "items": shown,
+        "count": more,
+    }
 
 
 def _not_a_table() -> str:
-    return "This is not an Excel workbook (.xlsx) or a CSV file: export the activity list and edit that."
+    return _("This is not an Excel workbook (.xlsx) or a CSV file: export the activity list and edit that.")
 
 
 def _no_header() -> str:
-    return (
-        f"No header row with the export's columns ({', '.join(REQUIRED)}) in the first "
-        f"{HEADER_SEARCH_ROWS} rows: import a file exported from the activity list."
-    )
+    return ngettext(
+        "No header row with the export's columns (%(columns)s) in the first row: "
+        "import a file exported from the activity list.",
+        "No header row with the export's columns (%(columns)s) in the first %(count)d rows: "
+        "import a file exported from the activity list.",
+        HEADER_SEARCH_ROWS,
+    ) % {"columns": ", ".join(header(column) for column in REQUIRED), "count": HEADER_SEARCH_ROWS}
 
 
 # 2. The rows, cell by cell ------------------------------------------------------------------
@@ -385,7 +454,7 @@ class ParsedRow:
     note: str = ""
     owners: list[int] | None = None
     due_date: datetime.date | None = None
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column key, reason)
 
     def as_data(self) -> dict:
         """Plain data, for the session."""
@@ -417,13 +486,20 @@ class ParsedRow:
         )
 
 
+def site_languages() -> list[str]:
+    """The languages a file may be in: the active one, then the site's (`settings.LANGUAGES`,
+    once the site declares them; the default language otherwise)."""
+    declared = settings.is_overridden("LANGUAGES")
+    codes = [code for code, name in settings.LANGUAGES] if declared else [settings.LANGUAGE_CODE]
+    active = translation.get_language()
+    return list(dict.fromkeys([active, *codes] if active else codes))
+
+
 def status_names(choices=None, languages=None) -> dict[str, str]:
     """{name: status code}: each status by its code and by its label in each of the site's
-    languages (`settings.LANGUAGES` once the site declares them; the default language until
-    then), compared without case or extra spaces."""
+    languages (`site_languages`), compared without case or extra spaces."""
     if languages is None:
-        declared = settings.is_overridden("LANGUAGES")
-        languages = [code for code, _ in settings.LANGUAGES] if declared else [settings.LANGUAGE_CODE]
+        languages = site_languages()
     names = {}
     for code, label in choices if choices is not None else Status.choices:
         names[_key(code)] = code
@@ -441,8 +517,8 @@ def parse_rows(table: Table, *, plan: Plan) -> list[ParsedRow]:
     parsed = []
     for line, cells in table.rows:
         row = ParsedRow(line=line)
-        row.activity_id = _whole_number(row, ID, cells.get(ID), "the activity's ID")
-        row.version = _whole_number(row, VERSION, cells.get(VERSION), "the version")
+        row.activity_id = _whole_number(row, ID, cells.get(ID))
+        row.version = _whole_number(row, VERSION, cells.get(VERSION))
         row.status = _status(row, cells.get(STATUS), statuses)
         row.effective_on = _date(row, STATUS_SINCE, cells.get(STATUS_SINCE), table.kind)
         row.due_date = _date(row, DUE_DATE, cells.get(DUE_DATE), table.kind)
@@ -453,10 +529,16 @@ def parse_rows(table: Table, *, plan: Plan) -> list[ParsedRow]:
     for row in parsed:
         if row.activity_id is not None:
             seen[row.activity_id].append(row.line)
-    twice = [f"ID {pk} in rows {', '.join(map(str, lines))}" for pk, lines in seen.items() if len(lines) > 1]
+    twice = [
+        ngettext("ID %(id)s in row %(rows)s", "ID %(id)s in rows %(rows)s", len(lines))
+        % {"id": pk, "rows": ", ".join(map(str, lines))}
+        for pk, lines in seen.items()
+        if len(lines) > 1
+    ]
     if twice:
         raise FileRefused(
-            f"The same activity appears more than once ({_listed(twice, 4)}): keep one row for each."
+            _("The same activity appears more than once (%(rows)s): keep one row for each.")
+            % {"rows": _listed(twice, 4)}
         )
     return parsed
 
@@ -471,17 +553,27 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _whole_number(row: ParsedRow, column: str, value, what: str) -> int | None:
+def _whole_number_messages(column: str) -> tuple[str, str, str]:
+    """What to say of the ID or the version column's cell: an error, empty, not a number."""
+    if column == ID:
+        return (
+            _("The cell holds an error (%(error)s) instead of the activity's ID."),
+            _("Empty: the hidden ID column identifies the activity: was this row added by hand?"),
+            _("“%(value)s” is not the activity's ID: keep the exported value."),
+        )
+    return (
+        _("The cell holds an error (%(error)s) instead of the version."),
+        _("Empty: export the list again: a file of past statuses (“as of” a date) cannot be imported."),
+        _("“%(value)s” is not the version: keep the exported value."),
+    )
+
+
+def _whole_number(row: ParsedRow, column: str, value) -> int | None:
     if isinstance(value, CellError):
-        row.errors.append((column, f"The cell holds an error ({value.code}) instead of {what}."))
+        row.errors.append((column, _whole_number_messages(column)[0] % {"error": value.code}))
         return None
     if value in (None, ""):
-        why = (
-            "the hidden ID column identifies the activity: was this row added by hand?"
-            if column == ID
-            else "export the list again: a file of past statuses (“as of” a date) cannot be imported."
-        )
-        row.errors.append((column, f"Empty: {why}"))
+        row.errors.append((column, _whole_number_messages(column)[1]))
         return None
     if isinstance(value, bool):
         value = None
@@ -490,7 +582,7 @@ def _whole_number(row: ParsedRow, column: str, value, what: str) -> int | None:
     elif isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or value < 0 or value > 2**31 - 1:
-        row.errors.append((column, f"“{_text(value)}” is not {what}: keep the exported value."))
+        row.errors.append((column, _whole_number_messages(column)[2] % {"value": _text(value)}))
         return None
     return value
 
@@ -498,14 +590,15 @@ def _whole_number(row: ParsedRow, column: str, value, what: str) -> int | None:
 def _status(row: ParsedRow, value, statuses: dict[str, str]) -> str | None:
     text = _text(value) if not isinstance(value, CellError) else value.code
     if not text:
-        row.errors.append((STATUS, "Empty: choose a status from the list."))
+        row.errors.append((STATUS, _("Empty: choose a status from the list.")))
         return None
     code = statuses.get(_key(text))
     if code is None:
         row.errors.append(
             (
                 STATUS,
-                f"Unknown status “{text}”: choose one of {', '.join(str(label) for label in Status.labels)}.",
+                _("Unknown status “%(status)s”: choose one of %(statuses)s.")
+                % {"status": text, "statuses": ", ".join(str(label) for label in Status.labels)},
             )
         )
     return code
@@ -519,7 +612,9 @@ def _date(row: ParsedRow, column: str, value, kind: str) -> datetime.date | None
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, CellError):
-        row.errors.append((column, f"The cell holds an error ({value.code}) instead of a date."))
+        row.errors.append(
+            (column, _("The cell holds an error (%(error)s) instead of a date.") % {"error": value.code})
+        )
         return None
     text = _text(value)
     if kind == "csv":
@@ -531,16 +626,26 @@ def _date(row: ParsedRow, column: str, value, kind: str) -> datetime.date | None
             )
         except ValueError:
             pass
-        row.errors.append((column, f"“{text}” is not a date: write dates as YYYY-MM-DD (2017-11-28)."))
+        row.errors.append(
+            (
+                column,
+                _("“%(value)s” is not a date: write dates as YYYY-MM-DD (2017-11-28).") % {"value": text},
+            )
+        )
         return None
     if isinstance(value, int | float):
-        row.errors.append((column, f"“{text}” is a number, not a date: format the cell as a date."))
+        row.errors.append(
+            (column, _("“%(value)s” is a number, not a date: format the cell as a date.") % {"value": text})
+        )
     else:
         row.errors.append(
             (
                 column,
-                f"“{text}” is text, not a date: enter it as a date (2017-11-28) "
-                "in a cell formatted as a date.",
+                _(
+                    "“%(value)s” is text, not a date: enter it as a date (2017-11-28) "
+                    "in a cell formatted as a date."
+                )
+                % {"value": text},
             )
         )
     return None
@@ -548,11 +653,21 @@ def _date(row: ParsedRow, column: str, value, kind: str) -> datetime.date | None
 
 def _note(row: ParsedRow, value) -> str:
     if isinstance(value, CellError):
-        row.errors.append((NOTE, f"The cell holds an error ({value.code})."))
+        row.errors.append((NOTE, _("The cell holds an error (%(error)s).") % {"error": value.code}))
         return ""
     text = _text(value)
     if len(text) > MAX_NOTE_LENGTH:
-        row.errors.append((NOTE, f"The note has {len(text)} characters; at most {MAX_NOTE_LENGTH}."))
+        row.errors.append(
+            (
+                NOTE,
+                ngettext(
+                    "The note has %(length)d character; at most %(limit)d.",
+                    "The note has %(length)d characters; at most %(limit)d.",
+                    len(text),
+                )
+                % {"length": len(text), "limit": MAX_NOTE_LENGTH},
+            )
+        )
     return text
 
 
@@ -577,7 +692,7 @@ class _People:
 
     def find(self, row: ParsedRow, value) -> list[int] | None:
         if isinstance(value, CellError):
-            row.errors.append((OWNERS, f"The cell holds an error ({value.code})."))
+            row.errors.append((OWNERS, _("The cell holds an error (%(error)s).") % {"error": value.code}))
             return None
         names = [name.strip() for name in self.SEPARATORS.split(_text(value)) if name.strip()]
         if not names:
@@ -591,9 +706,16 @@ class _People:
             if len(staff) == 1 or len(matches) == 1:
                 found.append((staff or matches)[0].pk)
             elif matches:
-                problems.append(f"{len(matches)} people are called “{name}”: write their username instead.")
+                problems.append(
+                    ngettext(
+                        "%(count)d person is called “%(name)s”: write their username instead.",
+                        "%(count)d people are called “%(name)s”: write their username instead.",
+                        len(matches),
+                    )
+                    % {"count": len(matches), "name": name}
+                )
             else:
-                problems.append(f"No one called “{name}” has an account.")
+                problems.append(_("No one called “%(name)s” has an account.") % {"name": name})
         for problem in problems:
             row.errors.append((OWNERS, problem))
         return None if problems else sorted(set(found))
@@ -606,9 +728,10 @@ class _People:
 class Change:
     """One field of an activity, as it is and as it would be."""
 
-    label: str
+    label: str  # in the active language
     old: str
     new: str
+    field: str = ""  # the column's key (activities/exports.py): the same in every language
 
 
 @dataclass
@@ -616,7 +739,7 @@ class PreviewRow:
     line: int
     kind: str
     activity: Activity | None = None
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason): invalid rows
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column's header, reason): invalid rows
     changes: list[Change] = field(default_factory=list)  # what the file would change
     theirs: list[Change] = field(default_factory=list)  # conflicts: what the tracker changed since
     changed_by: str = ""  # conflicts: who changed it last, and when
@@ -682,10 +805,11 @@ def preview(data: dict, *, plan: Plan, reader) -> Preview:
     }
     users = _user_names(rows, activities.values())
     today = timezone.localdate()
-    return Preview(
-        name=data["name"],
-        rows=[_preview_row(row, activities.get(row.activity_id), users, today, reader) for row in rows],
-    )
+    shown = [_preview_row(row, activities.get(row.activity_id), users, today, reader) for row in rows]
+    for row in shown:
+        # Each error under its column's header, in the reader's language.
+        row.errors = [(header(column), reason) for column, reason in row.errors]
+    return Preview(name=data["name"], rows=shown)
 
 
 @dataclass
@@ -707,15 +831,15 @@ def _preview_row(row: ParsedRow, activity: Activity | None, users: dict, today, 
         version=activity.version if activity is not None else None,
     )
     if row.activity_id is not None and activity is None:
-        result.errors.insert(0, (ID, f"No activity with ID {row.activity_id} in this plan."))
+        result.errors.insert(0, (ID, _("No activity with ID %(id)s in this plan.") % {"id": row.activity_id}))
     if result.errors or activity is None:
         return result
     if row.version > activity.version:
         result.errors.append(
             (
                 VERSION,
-                f"The file says version {row.version}; the tracker is at {activity.version}: "
-                "keep the exported value.",
+                _("The file says version %(file)s; the tracker is at %(tracker)s: keep the exported value.")
+                % {"file": row.version, "tracker": activity.version},
             )
         )
         return result
@@ -740,8 +864,10 @@ def _preview_row(row: ParsedRow, activity: Activity | None, users: dict, today, 
         result.errors.append(
             (
                 STATUS_SINCE,
-                "A new date needs a new status or a note: it says when a change took effect. "
-                "To correct an earlier entry, record a new change.",
+                _(
+                    "A new date needs a new status or a note: it says when a change took effect. "
+                    "To correct an earlier entry, record a new change."
+                ),
             )
         )
         return result
@@ -749,7 +875,7 @@ def _preview_row(row: ParsedRow, activity: Activity | None, users: dict, today, 
     if not records_change and new_owners is None and new_due is UNCHANGED:
         result.kind = UNCHANGED_ROW
         if stale:
-            result.remark = "Changed in the tracker since the export; the file changes nothing"
+            result.remark = _("Changed in the tracker since the export; the file changes nothing")
         return result
 
     effective_on = (mine.status_since if date_edited else None) or today
@@ -800,7 +926,7 @@ def _preview_row(row: ParsedRow, activity: Activity | None, users: dict, today, 
     latest = activity.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     if latest is not None:
         who = latest.history_user or (their_change.changed_by if their_change else None)
-        result.changed_by = _person(who) if who else "someone"
+        result.changed_by = _person(who) if who else _("someone")
         result.changed_at = latest.history_date
     return result
 
@@ -839,43 +965,51 @@ def _shown_status(code: str) -> str:
 
 
 def _shown_date(day: datetime.date | None) -> str:
-    return date_format(day, "j M Y") if day else "none"
+    # "28 Nov 2017": the active language's short date.
+    return date_format(day, "SHORT_DATE_FORMAT") if day else _("none")
 
 
 def _shown_people(pks, users: dict) -> str:
     names = sorted((_person(users[pk]) for pk in pks if pk in users), key=str.casefold)
-    return ", ".join(names) or "none"
+    return ", ".join(names) or _("none")
 
 
 def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _change(column: str, old: str, new: str) -> Change:
+    """A change of the field of `column` (a key), labelled with its header."""
+    return Change(header(column), old, new, column)
+
+
 def _changes(current: _State, apply: dict, users: dict, effective_on, records_change: bool) -> list[Change]:
     changes = []
     if apply["status"] != current.status:
-        changes.append(Change("Status", _shown_status(current.status), _shown_status(apply["status"])))
+        changes.append(_change(STATUS, _shown_status(current.status), _shown_status(apply["status"])))
     if records_change:
-        changes.append(Change("Takes effect on", "", _shown_date(effective_on)))
+        changes.append(Change(_("Takes effect on"), "", _shown_date(effective_on), STATUS_SINCE))
     if apply["note"]:
-        changes.append(Change("Note", "", apply["note"]))
+        changes.append(_change(NOTE, "", apply["note"]))
     if apply["owners"] is not UNCHANGED:
         changes.append(
-            Change(
-                "Owners",
+            _change(
+                OWNERS,
                 _shown_people(current.owners, users),
                 _shown_people([u.pk for u in apply["owners"]], users),
             )
         )
     if apply["due_date"] is not UNCHANGED:
-        changes.append(Change("Due date", _shown_date(current.due_date), _shown_date(apply["due_date"])))
+        changes.append(_change(DUE_DATE, _shown_date(current.due_date), _shown_date(apply["due_date"])))
     return changes
 
 
 def _since(state: _State) -> str:
     """ "On hold (since 1 Dec 2017)"."""
     status = _shown_status(state.status)
-    return f"{status} (since {_shown_date(state.status_since)})" if state.status_since else status
+    if not state.status_since:
+        return status
+    return _("%(status)s (since %(date)s)") % {"status": status, "date": _shown_date(state.status_since)}
 
 
 def _their_changes(before: _State | None, now: _State, users: dict) -> list[Change]:
@@ -883,22 +1017,20 @@ def _their_changes(before: _State | None, now: _State, users: dict) -> list[Chan
     exported version is gone, how the activity stands now)."""
     if before is None:
         return [
-            Change("Status", "", _shown_status(now.status)),
-            Change("Owners", "", _shown_people(now.owners, users)),
-            Change("Due date", "", _shown_date(now.due_date)),
+            _change(STATUS, "", _shown_status(now.status)),
+            _change(OWNERS, "", _shown_people(now.owners, users)),
+            _change(DUE_DATE, "", _shown_date(now.due_date)),
         ]
     missing = (before.owners | now.owners) - set(users)
     if missing:
         users = {**users, **{user.pk: user for user in get_user_model().objects.filter(pk__in=missing)}}
     changes = []
     if before.status != now.status or before.status_since != now.status_since:
-        changes.append(Change("Status", _since(before), _since(now)))
+        changes.append(_change(STATUS, _since(before), _since(now)))
     if before.owners != now.owners:
-        changes.append(
-            Change("Owners", _shown_people(before.owners, users), _shown_people(now.owners, users))
-        )
+        changes.append(_change(OWNERS, _shown_people(before.owners, users), _shown_people(now.owners, users)))
     if before.due_date != now.due_date:
-        changes.append(Change("Due date", _shown_date(before.due_date), _shown_date(now.due_date)))
+        changes.append(_change(DUE_DATE, _shown_date(before.due_date), _shown_date(now.due_date)))
     return changes
 
 

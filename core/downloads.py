@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -76,7 +77,8 @@ TEXT, LONG_TEXT, INTEGER, DATE, DATETIME = "text", "long_text", "integer", "date
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a sheet: its header and how its cells look."""
+    """One column of a sheet: its header (in the language of the download) and how its cells
+    look."""
 
     header: str
     kind: str = TEXT
@@ -85,6 +87,7 @@ class Column:
     choices: tuple[str, ...] = ()  # a drop-down list of these values
     note: str = ""  # shown on the header cell: what the column holds
     min_width: int = 0  # room to type in, for a column people fill in
+    key: str = ""  # what the column holds, the same in every language (the header is translated)
 
 
 @dataclass
@@ -113,8 +116,10 @@ def xlsx_response(filename: str, sheets: list[Sheet]) -> HttpResponse:
     write-only mode, so memory does not grow with the rows beyond the few read to fit widths."""
     workbook = Workbook(write_only=True)
     styles = _styles(workbook)
+    # Who wrote the header cells' comments, in the download's language.
+    author = _("Joint Work Plan tracker")
     for sheet in sheets:
-        _write_sheet(workbook, sheet, styles)
+        _write_sheet(workbook, sheet, styles, author)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
@@ -150,8 +155,8 @@ def _styles(workbook) -> dict:
     return styles
 
 
-def _write_sheet(workbook, sheet: Sheet, styles) -> None:
-    worksheet = workbook.create_sheet(_sheet_title(sheet.title))
+def _write_sheet(workbook, sheet: Sheet, styles, author: str) -> None:
+    worksheet = workbook.create_sheet(sheet_title(sheet.title))
     columns = sheet.columns
     rows = (safe_row(row) for row in sheet.rows)
     sample = list(islice(rows, WIDTH_SAMPLE))
@@ -175,7 +180,7 @@ def _write_sheet(workbook, sheet: Sheet, styles) -> None:
             worksheet, safe_cell(column.header), styles["editable header" if column.editable else "header"]
         )
         if column.note:
-            cell.comment = Comment(column.note, "Joint Work Plan tracker", width=300, height=120)
+            cell.comment = Comment(column.note, author, width=300, height=120)
         header.append(cell)
     worksheet.append(header)
 
@@ -191,19 +196,29 @@ def _write_sheet(workbook, sheet: Sheet, styles) -> None:
     last = get_column_letter(len(columns))
     worksheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     for index, column in enumerate(columns, 1):
-        if column.choices:
+        formula = _list_formula(column.choices)
+        if formula:
             letter = get_column_letter(index)
             validation = DataValidation(
                 type="list",
-                formula1='"' + ",".join(column.choices) + '"',
+                formula1=formula,
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle=column.header,
-                error="Choose a value from the list.",
+                errorTitle=column.header[:32],
+                error=_("Choose a value from the list."),
             )
             # Down to the sheet's last row, so rows added by hand get the list too.
             validation.add(f"{letter}{header_row + 1}:{letter}1048576")
             worksheet.data_validations.append(validation)  # write-only sheets lack add_data_validation
+
+
+def _list_formula(choices) -> str:
+    """A drop-down list's values as Excel writes them, or nothing if Excel could not hold them:
+    a value with a comma or a double quote (a label in some language), or over 255 characters in all."""
+    formula = '"' + ",".join(choices) + '"'
+    if not choices or any("," in choice or '"' in choice for choice in choices) or len(formula) > 257:
+        return ""
+    return formula
 
 
 def _cell(worksheet, value, style: NamedStyle) -> WriteOnlyCell:
@@ -223,8 +238,8 @@ def _width(column: Column, values: list) -> float:
     return max(MIN_WIDTH, column.min_width, min(max(lengths) + 2, MAX_WIDTH))
 
 
-def _sheet_title(title: str) -> str:
-    # Excel refuses these characters in a sheet's name, and names over 31 characters.
+def sheet_title(title: str) -> str:
+    """`title` as a sheet's name: Excel refuses some characters in it, and over 31 characters."""
     return "".join("-" if char in "\\/?*[]:" else char for char in title)[:31]
 
 

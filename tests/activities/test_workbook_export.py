@@ -64,7 +64,7 @@ def test_editable_columns_are_marked_and_status_has_a_drop_down(client, plan):
     status = sheet.cell(header, names["Status"]).column_letter
     (validation,) = [v for v in sheet.data_validations.dataValidation if status in str(v.sqref)]
     assert validation.type == "list"
-    assert validation.formula1 == '"' + ",".join(Status.labels) + '"'
+    assert validation.formula1 == '"' + ",".join(str(label) for label in Status.labels) + '"'
     assert str(validation.sqref).startswith(f"{status}{header + 1}:")
 
 
