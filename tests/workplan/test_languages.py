@@ -89,7 +89,9 @@ def test_a_reader_who_chose_english_stays_in_english(client, plan):
 
 def test_an_english_browser_is_not_redirected_and_posts_never_are(client, plan):
     assert client.get("/", headers={"accept-language": "en-GB"}).status_code == 200
-    response = client.post("/accounts/login/", {"username": "x", "password": "y"}, headers={"accept-language": "fr"})
+    response = client.post(
+        "/accounts/login/", {"username": "x", "password": "y"}, headers={"accept-language": "fr"}
+    )
     assert response.status_code != 302 or not response["Location"].startswith("/fr/")
 
 
@@ -137,7 +139,7 @@ def test_every_official_translation_matches_its_source_file_word_for_word(plan, 
 
 def test_a_target_page_shows_the_official_text_in_the_readers_language(client, plan):
     target = Target.objects.get(framework__slug="aichi", number=11)
-    page = client.get(f"/fr/targets/aichi/11/").content.decode()
+    page = client.get("/fr/targets/aichi/11/").content.decode()
 
     assert target.translations["fr"]["text"] in page
     assert target.translations["fr"]["source"] in page
