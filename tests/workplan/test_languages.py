@@ -172,3 +172,20 @@ def test_the_plans_own_words_are_marked_english_on_other_language_pages(client, 
     assert '<span lang="en">' in page
     english = client.get("/").content.decode()
     assert '<span lang="en">' not in english
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/?aichi=11&cms=10", "/targets/", "/targets/aichi/11/", "/coverage/", "/dashboard/", "/report/"]
+)
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_the_language_machinery_adds_no_query(client, plan, path, language):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm: sessions, the plan
+    with CaptureQueriesContext(connection) as english:
+        assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as other:
+        assert client.get(f"/{language}{path}").status_code == 200
+
+    assert len(other) == len(english)
