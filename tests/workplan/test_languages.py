@@ -175,7 +175,8 @@ def test_the_plans_own_words_are_marked_english_on_other_language_pages(client, 
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/?aichi=11&cms=10", "/targets/", "/targets/aichi/11/", "/coverage/", "/dashboard/", "/report/"]
+    "path",
+    ["/", "/?aichi=11&cms=10", "/targets/", "/targets/aichi/11/", "/coverage/", "/dashboard/", "/report/"],
 )
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_the_language_machinery_adds_no_query(client, plan, path, language):

@@ -64,7 +64,8 @@ class Texts(HTMLParser):
         skip = tag in SKIPPED or (lang is not None and lang != self.language and tag != "html")
         if not skip and not self.foreign():
             self.texts += [value for name, value in attrs.items() if name in ATTRIBUTES and value]
-            if tag in ("input", "button") and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            button = tag in ("input", "button") and attrs.get("type") in ("submit", "button")
+            if button and attrs.get("value"):
                 self.texts.append(attrs["value"])
         if tag not in VOID:
             self.stack.append((tag, skip))
