@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, ActivityTarget, RowActivity
 
@@ -13,7 +15,17 @@ HIDDEN_FIELDS = ["version", "updated_at"]
 # Many-to-many fields whose history is kept, and the related model's field in their through table.
 M2M_FIELDS = {"owners": "user", "references": "reference"}
 # Link tables whose records belong to the activity's history: (model, linked field, its label).
-LINKS = [(ActivityTarget, "target", "target"), (RowActivity, "row", "row")]
+LINKS = [(ActivityTarget, "target"), (RowActivity, "row")]
+# What happened to a link, by kind of link: whole phrases, so that each language words them.
+LINK_VERBS = {
+    ("target", "+"): gettext_lazy("added a target"),
+    ("target", "-"): gettext_lazy("removed a target"),
+    ("target", "~"): gettext_lazy("changed a target"),
+    ("row", "+"): gettext_lazy("added a row"),
+    ("row", "-"): gettext_lazy("removed a row"),
+    ("row", "~"): gettext_lazy("changed a row"),
+}
+LINK_LABELS = {"target": gettext_lazy("target"), "row": gettext_lazy("row")}
 
 
 @dataclass
@@ -52,17 +64,21 @@ def activity_change_history(activity: Activity, limit: int = 20) -> list[Entry]:
             before, after = values.get(older.history_id, []), values.get(newer.history_id, [])
             if sorted(before) != sorted(after):
                 changes.append(
-                    (name, ", ".join(sorted(before)) or "none", ", ".join(sorted(after)) or "none")
+                    (
+                        Activity._meta.get_field(name).verbose_name,
+                        ", ".join(sorted(before)) or _("none"),
+                        ", ".join(sorted(after)) or _("none"),
+                    )
                 )
         if changes:
-            entries.append(Entry(newer.history_date, newer.history_user, "changed", changes))
-    for model, name, label in LINKS:
-        entries += _link_entries(model, name, label, activity, limit)
+            entries.append(Entry(newer.history_date, newer.history_user, _("changed"), changes))
+    for model, name in LINKS:
+        entries += _link_entries(model, name, activity, limit)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
 
 
-def _link_entries(model, name: str, label: str, activity: Activity, limit: int) -> list[Entry]:
+def _link_entries(model, name: str, activity: Activity, limit: int) -> list[Entry]:
     """Added, removed and changed links of one kind, each change read against the link's
     previous record (a link whose target is changed in admin keeps its id)."""
     related = f"{name}__framework" if name == "target" else f"{name}__plan"
@@ -73,15 +89,16 @@ def _link_entries(model, name: str, label: str, activity: Activity, limit: int) 
     )[-(2 * limit) :]
     previous: dict[int, object] = {}
     entries = []
+    label = LINK_LABELS[name]
     for record in records:
         shown = _link_label(record, name)
         if record.history_type == "+":
             entries.append(
-                Entry(record.history_date, record.history_user, f"added a {label}", [(label, "", shown)])
+                Entry(record.history_date, record.history_user, LINK_VERBS[name, "+"], [(label, "", shown)])
             )
         elif record.history_type == "-":
             entries.append(
-                Entry(record.history_date, record.history_user, f"removed a {label}", [(label, "", shown)])
+                Entry(record.history_date, record.history_user, LINK_VERBS[name, "-"], [(label, "", shown)])
             )
         else:
             before = previous.get(record.id)
@@ -89,7 +106,7 @@ def _link_entries(model, name: str, label: str, activity: Activity, limit: int) 
             if old != shown:
                 entries.append(
                     Entry(
-                        record.history_date, record.history_user, f"changed a {label}", [(label, old, shown)]
+                        record.history_date, record.history_user, LINK_VERBS[name, "~"], [(label, old, shown)]
                     )
                 )
         previous[record.id] = record
@@ -99,14 +116,17 @@ def _link_entries(model, name: str, label: str, activity: Activity, limit: int) 
 def _link_label(record, name: str) -> str:
     linked = getattr(record, name, None)
     if linked is None:
-        return f"{name} {getattr(record, f'{name}_id')} (since deleted)"
+        return _("%(link)s %(id)s (since deleted)") % {
+            "link": LINK_LABELS[name],
+            "id": getattr(record, f"{name}_id"),
+        }
     if name == "row":
-        return f"Row {linked.position}"
+        return _("Row %(position)s") % {"position": linked.position}
     return str(linked)
 
 
 def _verb(history_type: str) -> str:
-    return {"+": "created it", "-": "deleted it"}.get(history_type, "changed it")
+    return {"+": _("created it"), "-": _("deleted it")}.get(history_type, _("changed it"))
 
 
 def _m2m_values(name: str, records) -> dict[int, list[str]]:

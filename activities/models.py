@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -346,26 +347,35 @@ TARGET_KEY_BASE = 100_000
 
 
 class Activity(Versioned):
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
-    number = models.PositiveIntegerField(help_text="Order of the activity in the plan.")
-    title = models.CharField(max_length=200, help_text="A short title for lists.")
-    text = models.TextField(help_text="The activity as the plan words it.")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="activities", verbose_name=_("plan")
+    )
+    number = models.PositiveIntegerField(_("number"), help_text="Order of the activity in the plan.")
+    title = models.CharField(_("title"), max_length=200, help_text="A short title for lists.")
+    text = models.TextField(_("text"), help_text="The activity as the plan words it.")
     targets = models.ManyToManyField(Target, through="ActivityTarget", related_name="activities")
     rows = models.ManyToManyField(PlanRow, through="RowActivity", related_name="activities", blank=True)
-    lead = models.CharField(max_length=10, choices=Lead.choices, default=Lead.JOINT)
+    lead = models.CharField(_("lead"), max_length=10, choices=Lead.choices, default=Lead.JOINT)
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="owned_activities",
         limit_choices_to=eligible_owners,
+        verbose_name=_("owners"),
         help_text="Secretariat staff responsible for the activity.",
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_REPORTED)
     status_since = models.DateField(
-        null=True, blank=True, editable=False, help_text="The date the current status took effect."
+        _("status since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The date the current status took effect.",
     )
-    due_date = models.DateField(null=True, blank=True)
-    references = models.ManyToManyField(Reference, blank=True, related_name="activities")
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    references = models.ManyToManyField(
+        Reference, blank=True, related_name="activities", verbose_name=_("references")
+    )
     updated_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its progress was last recorded."
     )
@@ -628,7 +638,7 @@ class Meeting(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.date:%-d %B %Y}"
+        return _("%(kind)s, %(date)s") % {"kind": self.get_kind_display(), "date": date_format(self.date)}
 
     def get_absolute_url(self) -> str:
         return reverse("activities:meeting-detail", args=[self.pk])
