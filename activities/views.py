@@ -24,7 +24,7 @@ from targets.models import Target
 HISTORY_LENGTH = 100  # the latest changes; admin's History shows every one
 
 
-def _filtered(request, plan: Plan, activities):
+def filter_activities(request, plan: Plan, activities):
     """The list's filter set over `activities` of the plan (`activities(frameworks)`), whether
     it is valid, and its results. The plan's targets are `filterset.targets`."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
@@ -36,12 +36,34 @@ def _filtered(request, plan: Plan, activities):
     return filterset, valid, (filterset.qs if valid else Activity.objects.none())
 
 
+def without_empty_values(request):
+    """A redirect to the same address without its empty parameters (`?q=&aichi=11` →
+    `?aichi=11`), so the filter form's "any" choices leave shared links short; None when
+    there are none."""
+    if not any(value == "" for _, values in request.GET.lists() for value in values):
+        return None
+    kept = request.GET.copy()
+    for name, values in request.GET.lists():
+        kept.setlist(name, [value for value in values if value != ""])
+    query = kept.urlencode()
+    return redirect(f"{request.path}?{query}" if query else request.path)
+
+
 @require_safe
 def activity_list(request):
+    if shorter := without_empty_values(request):
+        return shorter
     plan = Plan.objects.current_or_404()
-    filterset, valid, activities = _filtered(request, plan, lambda frameworks: Activity.objects.for_list())
+    filterset, valid, activities = filter_activities(
+        request, plan, lambda frameworks: Activity.objects.for_list()
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    chips = filterset.chips(request.GET)
+    clear_all = request.GET.copy()
+    for name in list(clear_all):
+        if name != "sort":
+            del clear_all[name]
     return render(
         request,
         "activities/activity_list.html",
@@ -50,9 +72,9 @@ def activity_list(request):
             "filter": filterset,
             **paged(request, activities),
             "query": query.urlencode(),
-            "filtered": any(
-                request.GET.get(name) for name in filterset.filters if name not in ("sort", "as_of")
-            ),
+            "chips": chips,
+            "clear_all": clear_all.urlencode(),
+            "filtered": bool(chips),
         },
         status=HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST,
     )
@@ -62,7 +84,7 @@ def activity_list(request):
 def activity_export(request, fmt: str):
     """The list page's activities, with the same filters, as CSV or XLSX."""
     plan = Plan.objects.current_or_404()
-    filterset, valid, activities = _filtered(request, plan, Activity.objects.for_export)
+    filterset, valid, activities = filter_activities(request, plan, Activity.objects.for_export)
     if not valid:
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(

@@ -64,7 +64,9 @@ def target_detail(request, framework: str, number: int):
         .exclude(framework=target.framework)
         .distinct()
     )
-    activities = Activity.objects.filter(plan=plan).for_target(target).for_list().order_by("number")
+    activities = (
+        Activity.objects.filter(plan=plan).for_target(target).for_list().with_status_on(None).with_overdue()
+    ).order_by("number")
     context = {"plan": plan, "target": target, "paired": paired, **paged(request, activities)}
     return render(request, "workplan/target_detail.html", context)
 
