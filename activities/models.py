@@ -132,6 +132,17 @@ class ReferenceQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> "Reference":
         return self.get(code=code)
 
+    def search(self, text: str) -> "ReferenceQuerySet":
+        """References whose name, title or note contains every word of `text`."""
+        query = models.Q()
+        for word in text.split():
+            query &= (
+                models.Q(name__icontains=word)
+                | models.Q(title__icontains=word)
+                | models.Q(note__icontains=word)
+            )
+        return self.filter(query)
+
 
 class Reference(Versioned):
     """A decision, resolution, body, process or meeting that activities cite."""
@@ -597,6 +608,18 @@ class MeetingKind(models.TextChoices):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def search(self, text: str) -> "MeetingQuerySet":
+        """Meetings whose place, participants or notes contain every word of `text`. Apply to
+        `visible_to(reader)`: the notes are the meeting's."""
+        query = models.Q()
+        for word in text.split():
+            query &= (
+                models.Q(place__icontains=word)
+                | models.Q(participants__icontains=word)
+                | models.Q(notes__icontains=word)
+            )
+        return self.filter(query)
+
     def visible_to(self, user) -> "MeetingQuerySet":
         """Every meeting for secretariat staff, public ones for focal points, none otherwise.
 

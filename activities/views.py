@@ -28,11 +28,12 @@ def filter_activities(request, plan: Plan, activities):
     """The list's filter set over `activities` of the plan (`activities(frameworks)`), whether
     it is valid, and its results. The plan's targets are `filterset.targets`."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
+    # Bound even with no parameter, so that every list annotates its statuses and what is overdue.
     filterset = ActivityFilter.for_targets(targets)(
-        request.GET or None, queryset=activities(frameworks_of(targets)).filter(plan=plan)
+        request.GET, queryset=activities(frameworks_of(targets)).filter(plan=plan)
     )
     filterset.targets = targets
-    valid = filterset.is_valid() if filterset.is_bound else True
+    valid = filterset.is_valid()
     return filterset, valid, (filterset.qs if valid else Activity.objects.none())
 
 

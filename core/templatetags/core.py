@@ -21,6 +21,8 @@ SECTIONS = {
     "dashboard": "dashboard",
     "compare": "dashboard",
     "report": "dashboard",
+    "timeline": "timeline",
+    "search": "search",
 }
 
 
