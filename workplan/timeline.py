@@ -18,12 +18,12 @@ from workplan.reports import BAR_COLOURS
 
 # The drawing's geometry, in SVG user units.
 WIDTH = 1000
-LABEL_WIDTH = 230  # the activity numbers and titles, left of the chart
+LABEL_WIDTH = 270  # the activity numbers and titles, left of the chart
 RIGHT_MARGIN = 12
 AXIS_HEIGHT = 44  # year labels and meeting dates above the lanes
 LANE = 24
 GROUP = 26  # a plan row's heading
-TITLE_CHARACTERS = 34
+TITLE_CHARACTERS = 36
 
 
 @dataclass
