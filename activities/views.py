@@ -279,10 +279,16 @@ def meeting_review(request, pk: int):
     if meeting.kind != MeetingKind.ANNUAL:
         messages.error(request, "Only an annual coordination meeting carries a review.")
         return redirect(meeting)
-    review, rows = review_forms(meeting, request.POST if request.method == "POST" else None)
+    # The rows beyond those the meeting discussed: chosen on the page ("add"), or already in
+    # the posted form ("row").
+    source = request.POST if request.method == "POST" else request.GET
+    added = _ids(source.getlist("add") + source.getlist("row"))
+    review, rows = review_forms(meeting, request.POST if request.method == "POST" else None, added)
     status = HTTPStatus.OK
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and "add_rows" in request.POST:
+        pass  # rows added to the form: nothing is saved yet
+    elif request.method == "POST":
         if review.is_valid() and all(form.is_valid() for _, form in rows):
             try:
                 applied = apply_review(
@@ -293,22 +299,31 @@ def meeting_review(request, pk: int):
                 )
             except (StaleEdit, ValidationError) as refused:
                 meeting.refresh_from_db()
-                data, others = kept_after_conflict(request.POST, rows, meeting)
+                data, others = kept_after_conflict(request.POST, rows, meeting, added)
                 conflict = _conflict_message(refused, review, rows, others)
                 status = HTTPStatus.CONFLICT
-                review, rows = review_forms(meeting, data)
+                review, rows = review_forms(meeting, data, added)
             else:
                 changed = sum(1 for progress in applied if progress.status_changed)
                 messages.success(request, f"Saved the review: {_statuses_changed(changed)}.")
                 return redirect(meeting)
         else:
             status = HTTPStatus.BAD_REQUEST
-    return render(
-        request,
-        "activities/meeting_review.html",
-        {"meeting": meeting, "plan": meeting.plan, "review": review, "rows": rows, "conflict": conflict},
-        status=status,
-    )
+    in_review = [activity.pk for activity, _ in rows]
+    context = {
+        "meeting": meeting,
+        "plan": meeting.plan,
+        "review": review,
+        "rows": rows,
+        "conflict": conflict,
+        "others": Activity.objects.filter(plan=meeting.plan).exclude(pk__in=in_review).order_by("number"),
+    }
+    return render(request, "activities/meeting_review.html", context, status=status)
+
+
+def _ids(values) -> set[int]:
+    """The ids among `values`; anything else is left out."""
+    return {int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 19}
 
 
 def _statuses_changed(count: int) -> str:
