@@ -23,7 +23,6 @@ RIGHT_MARGIN = 12
 AXIS_HEIGHT = 44  # year labels and meeting dates above the lanes
 LANE = 24
 GROUP = 26  # a plan row's heading
-TITLE_CHARACTERS = 36
 
 
 @dataclass
@@ -57,11 +56,6 @@ class Lane:
     also_under: list[int] = field(default_factory=list)  # the other rows it stands under
     y: float = 0
     due_x: float | None = None
-
-    @property
-    def short_title(self) -> str:
-        title = self.activity.title
-        return title if len(title) <= TITLE_CHARACTERS else title[: TITLE_CHARACTERS - 1].rstrip() + "…"
 
 
 @dataclass

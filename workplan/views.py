@@ -23,7 +23,7 @@ from core.pagination import paged
 from targets.models import Framework, Target
 from workplan.coverage import coverage_matrix, default_axes, plan_frameworks
 from workplan.forms import AsOfForm, AxesForm, CompareForm, PasswordChangeCountedForm
-from workplan.reports import changes_between, dashboard, default_comparison_dates
+from workplan.reports import changes_between, dashboard, default_comparison_dates, default_report_date
 from workplan.timeline import timeline
 
 
@@ -163,6 +163,10 @@ def report(request):
     """The whole plan as of a date, for a governing body: print-ready."""
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
+    chosen_because = ""
+    if day is None and status == HTTPStatus.OK:
+        day, chosen_because = default_report_date(plan)
+        form = AsOfForm(initial={"as_of": day})
     rows = (
         PlanRow.objects.filter(plan=plan)
         .order_by("position")
@@ -179,7 +183,8 @@ def report(request):
         "plan": plan,
         "as_of_form": form,
         "as_of": day,
-        "today": datetime.date.today(),
+        "chosen_because": chosen_because,
+        "plan_end": datetime.date(plan.end_year, 12, 31),
         "rows": rows,
         "outside": outside.order_by("number"),
         **dashboard(plan, day, request.user),
