@@ -139,7 +139,7 @@ class Target(Versioned):
         """ "CMS 5", "Aichi 11": for tables and tags."""
         return f"{self.framework.short_name} {self.number}"
 
-    OPENING_WORDS = 8
+    OPENING_WORDS = 10
 
     @property
     def caption(self) -> str:

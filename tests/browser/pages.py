@@ -10,6 +10,8 @@ from activities.models import Activity, Meeting, MeetingKind, ReviewItem, Status
 from tests.factories import UserFactory, record_status
 from tests.spreadsheets import as_bytes, edit
 
+WAITING = "Waiting for the co-sponsors of the Collaborative Partnership on Sustainable Wildlife Management"
+
 
 def seed_pages(plan) -> dict[str, str]:
     """Give the pages something to show, enough to fill their tables (a status history with
@@ -50,7 +52,7 @@ def seed_pages(plan) -> dict[str, str]:
         activity,
         Status.ON_HOLD,
         by=others[1],
-        note="Waiting for the co-sponsors of the Collaborative Partnership on Sustainable Wildlife Management",
+        note=WAITING,
         effective_on=meeting.date,
         meeting=meeting,
     )
@@ -58,7 +60,7 @@ def seed_pages(plan) -> dict[str, str]:
         meeting=meeting,
         activity=activity,
         agreed_status=Status.ON_HOLD,
-        note="Waiting for the co-sponsors of the Collaborative Partnership on Sustainable Wildlife Management",
+        note=WAITING,
         next_step="Write to the co-sponsors before the next Conference of the Parties",
     )
     Meeting.objects.create(
