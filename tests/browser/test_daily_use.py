@@ -101,3 +101,16 @@ def test_the_timeline_links_bars_and_meetings_and_scrolls_inside_its_region_on_a
     expect(page.get_by_role("heading", level=1)).to_have_text(
         Activity.objects.get(plan=live_plan, number=19).title
     )
+
+
+def test_the_timeline_prints_on_a4_landscape(live_server, live_plan, new_page):
+    page = new_page()
+    page.goto(live_server.url + "/timeline/")
+
+    pdf = page.pdf(prefer_css_page_size=True)
+
+    sizes = {tuple(float(n) for n in box) for box in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    assert sizes and all(abs(w - 841.9) < 2 and abs(h - 595.3) < 2 for w, h in sizes), sizes
+    page.emulate_media(media="print")
+    drawing = page.locator("svg.timeline").bounding_box()
+    assert drawing["width"] <= page.evaluate("document.documentElement.clientWidth")

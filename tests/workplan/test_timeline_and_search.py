@@ -114,13 +114,6 @@ def test_meetings_are_markers_only_for_those_who_may_read_them(client, plan, mee
     )
 
 
-def test_the_timeline_prints_on_a_landscape_page():
-    from pathlib import Path
-
-    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "site.css").read_text()
-    assert "@page timeline { size: A4 landscape;" in css
-
-
 # Search
 
 
