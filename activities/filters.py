@@ -16,8 +16,7 @@ from targets.models import Framework, Target
 
 
 def target_choice_label(target: Target) -> str:
-    title = target.local_short_title
-    return f"{target.short_label} · {title}" if title else target.short_label
+    return f"{target.short_label} · {target.caption}"
 
 
 def frameworks_of(targets) -> list[Framework]:
@@ -102,6 +101,11 @@ class ActivityFilter(django_filters.FilterSet):
     )
     lead = django_filters.ChoiceFilter(choices=Lead.choices, label=_("Lead"), empty_label=_("Any lead"))
     q = django_filters.CharFilter(label=_("Words in the title or text"), method="filter_text", max_length=200)
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        help_text=_("Past its due date and neither completed nor discontinued."),
+    )
     sort = ActivityOrdering(
         label=_("Sort by"),
         empty_label=_("Plan order"),
@@ -122,7 +126,7 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["status", "lead", "q", "as_of"]
+        fields = ["status", "lead", "q", "as_of", "overdue"]
 
     @classmethod
     def for_targets(cls, targets) -> type["ActivityFilter"]:
@@ -186,6 +190,8 @@ class ActivityFilter(django_filters.FilterSet):
                 shown = ", ".join(value)
             elif isinstance(field, forms.ModelChoiceField):
                 shown = field.label_from_instance(value)
+            elif isinstance(value, bool):
+                shown = "yes" if value else "no"
             elif isinstance(value, datetime.date):
                 shown = date_format(value, "j F Y")
             elif hasattr(field, "choices"):
@@ -205,9 +211,50 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset  # applied first, in filter_queryset
 
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue=value)
+
     def filter_queryset(self, queryset):
         as_of = self.form.cleaned_data.get("as_of")
-        return super().filter_queryset(queryset.with_status_on(as_of).with_status_order())
+        shown = queryset.with_status_on(as_of).with_status_order().with_overdue(as_of, "status_shown")
+        return super().filter_queryset(shown)
+
+    def chips(self, data) -> list[tuple[str, str]]:
+        """The filters in use as (words, the query string without it), one per value, so each
+        can be removed with one click: "Aichi Target 11", "Status: In progress". Read from the
+        address itself, so a value the filter refused can be removed too. The sort and the page
+        are not filters."""
+        chips = []
+        for name, values in data.lists():
+            filter_ = self.filters.get(name)
+            if filter_ is None or name == "sort":
+                continue
+            field = self.form.fields[name]
+            for value in values:
+                if value == "":
+                    continue
+                rest = data.copy()
+                rest.pop("page", None)
+                rest.setlist(name, [v for v in values if v != value])
+                chips.append((self._chip_words(name, filter_, field, value), rest.urlencode()))
+        return chips
+
+    def _chip_words(self, name, filter_, field, value: str) -> str:
+        if isinstance(filter_, TargetFilter):
+            return f"{filter_.framework.target_label} {value}"
+        if name == "overdue":
+            return "Overdue" if value.lower() in ("true", "1", "on") else "Not overdue"
+        if name == "as_of":
+            try:
+                return f"{field.label}: {date_format(datetime.date.fromisoformat(value), 'j F Y')}"
+            except ValueError:
+                return f"{field.label}: {value}"
+        if hasattr(field, "choices"):
+            labels = {str(key): str(label) for key, label in field.choices}
+            return f"{field.label}: {labels.get(value, value)}"
+        return f"{field.label}: “{value}”"
 
     @property
     def qs(self):

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,12 +154,12 @@ class ReviewRowForm(forms.Form):
         return cleaned
 
 
-def kept_after_conflict(data, rows, meeting) -> tuple[dict, list[Activity]]:
+def kept_after_conflict(data, rows, meeting, added=()) -> tuple[dict, list[Activity]]:
     """The posted review made current again after a refused save: the rows this person
     changed keep their entries, every other row shows what it holds now, and every version
     is the current one. Also returns the activities whose rows someone else changed."""
     data = data.copy()
-    current, fresh_rows = review_forms(meeting)
+    current, fresh_rows = review_forms(meeting, added=added)
     data["meeting_version"] = current.initial["meeting_version"]
     posted = {activity.pk: form for activity, form in rows}
     changed_by_others = []
@@ -176,12 +177,30 @@ def kept_after_conflict(data, rows, meeting) -> tuple[dict, list[Activity]]:
     return data, changed_by_others
 
 
-def review_forms(meeting, data=None) -> tuple[ReviewForm, list[tuple[Activity, ReviewRowForm]]]:
-    """The review's own form and a form for every activity of the meeting's plan, filled from
-    the review so far."""
+def review_activities(meeting, added=()) -> models.QuerySet:
+    """The activities a review covers: those the meeting discussed, those its review has
+    rows for already, and `added` (ids of the plan's activities, chosen on the review page).
+    Hits the database."""
+    covered = (
+        models.Q(meetings=meeting) | models.Q(review_items__meeting=meeting) | models.Q(pk__in=list(added))
+    )
+    return (
+        Activity.objects.filter(plan=meeting.plan)
+        .filter(pk__in=Activity.objects.filter(covered).values("pk"))
+        .select_related("plan")
+        .order_by("number")
+    )
+
+
+def review_forms(meeting, data=None, added=()) -> tuple[ReviewForm, list[tuple[Activity, ReviewRowForm]]]:
+    """The review's own form and a form for each activity it covers (`review_activities`),
+    filled from the review so far. A row added since `data` was posted starts from its
+    current values."""
     items = {item.activity_id: item for item in meeting.review_items.all()}
     rows = []
-    for activity in Activity.objects.filter(plan=meeting.plan).select_related("plan").order_by("number"):
+    if data is not None:
+        data = data.copy()
+    for activity in review_activities(meeting, added):
         item = items.get(activity.pk)
         initial = {
             "agreed_status": item.agreed_status if item else activity.status,
@@ -192,6 +211,11 @@ def review_forms(meeting, data=None) -> tuple[ReviewForm, list[tuple[Activity, R
         form = ReviewRowForm(
             data, prefix=f"a{activity.pk}", initial=initial, activity=activity, meeting=meeting
         )
+        if data is not None and form.add_prefix("version") not in data:
+            for name, value in initial.items():
+                data[form.add_prefix(name)] = value
+                if name in ReviewRowForm.EDITED:
+                    data[form.add_initial_prefix(name)] = value
         rows.append((activity, form))
     return ReviewForm(data, initial={"meeting_version": meeting.version}), rows
 

@@ -29,6 +29,10 @@ class Status(models.TextChoices):
     DISCONTINUED = "discontinued", _("Discontinued")
 
 
+# An activity in one of these is finished with: its due date no longer makes it overdue.
+CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
+
+
 def status_rank(field: str) -> models.Case:
     """The position of `field`'s status in the status list, for sorting."""
     return models.Case(
@@ -129,6 +133,17 @@ class Plan(Versioned):
 class ReferenceQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> "Reference":
         return self.get(code=code)
+
+    def search(self, text: str) -> "ReferenceQuerySet":
+        """References whose name, title or note contains every word of `text`."""
+        query = models.Q()
+        for word in text.split():
+            query &= (
+                models.Q(name__icontains=word)
+                | models.Q(title__icontains=word)
+                | models.Q(note__icontains=word)
+            )
+        return self.filter(query)
 
 
 class Reference(Versioned):
@@ -261,15 +276,29 @@ class ActivityQuerySet(models.QuerySet):
         return self.annotate(status_order=status_rank("status_shown"))
 
     def with_status_on(self, day: datetime.date | None, name: str = "status_shown") -> "ActivityQuerySet":
-        """Annotate `name`: the status in force on `day` (the current one when None), from the history."""
+        """Annotate `name`: the status in force on `day` (the current one when None), from the
+        history; and `since_shown`, the date that status took effect (None: never reported)."""
         if day is None:
-            return self.annotate(**{name: models.F("status")})
-        latest = (
-            StatusChange.objects.filter(activity=models.OuterRef("pk"), effective_on__lte=day)
-            .latest_first()
-            .values("new_status")[:1]
+            return self.annotate(**{name: models.F("status"), "since_shown": models.F("status_since")})
+        latest = StatusChange.objects.filter(
+            activity=models.OuterRef("pk"), effective_on__lte=day
+        ).latest_first()
+        return self.annotate(
+            **{
+                name: Coalesce(
+                    models.Subquery(latest.values("new_status")[:1]), models.Value(Status.NOT_REPORTED)
+                ),
+                "since_shown": models.Subquery(latest.values("effective_on")[:1]),
+            }
         )
-        return self.annotate(**{name: Coalesce(models.Subquery(latest), models.Value(Status.NOT_REPORTED))})
+
+    def with_overdue(self, day: datetime.date | None = None, status: str = "status") -> "ActivityQuerySet":
+        """Annotate `overdue`: due before `day` (today when None) and, by its `status` field
+        (`status_shown` for the status on a date), neither completed nor discontinued. The one
+        rule for "overdue", on the list, the activity page, the dashboard and the timeline."""
+        day = day or timezone.localdate()
+        late = models.Q(due_date__lt=day) & ~models.Q(**{f"{status}__in": CLOSED_STATUSES})
+        return self.annotate(overdue=models.ExpressionWrapper(late, output_field=models.BooleanField()))
 
     def for_report(self) -> "ActivityQuerySet":
         return self.prefetch_related(models.Prefetch("targets", Target.objects.with_framework()), "owners")
@@ -309,6 +338,7 @@ class ActivityQuerySet(models.QuerySet):
         return (
             self.select_related("plan")
             .with_owners_joined()
+            .with_overdue()
             .prefetch_related(
                 models.Prefetch("targets", Target.objects.with_framework()),
                 models.Prefetch("rows", PlanRow.objects.order_by("position").with_target_labels()),
@@ -587,6 +617,18 @@ class MeetingKind(models.TextChoices):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def search(self, text: str) -> "MeetingQuerySet":
+        """Meetings whose place, participants or notes contain every word of `text`. Apply to
+        `visible_to(reader)`: the notes are the meeting's."""
+        query = models.Q()
+        for word in text.split():
+            query &= (
+                models.Q(place__icontains=word)
+                | models.Q(participants__icontains=word)
+                | models.Q(notes__icontains=word)
+            )
+        return self.filter(query)
+
     def visible_to(self, user) -> "MeetingQuerySet":
         """Every meeting for secretariat staff, public ones for focal points, none otherwise.
 

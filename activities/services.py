@@ -243,7 +243,8 @@ def review_date(meeting: Meeting) -> datetime.date:
 def apply_review(*, meeting: Meeting, by, expected_version: int, rows) -> list[Progress]:
     """Save a meeting's review and apply the agreed statuses, all or nothing.
 
-    `rows` are (activity, cleaned data) pairs. A status that differs from the activity's
+    `rows` are (activity, cleaned data) pairs; an activity the meeting's record did not name
+    as discussed is added to those it discussed. A status that differs from the activity's
     becomes a status change attributed to the meeting, taking effect on its date. Raises
     `StaleEdit` (for the meeting, or for an activity changed since the review was opened) and
     saves nothing. Returns what each status change did.
@@ -252,6 +253,10 @@ def apply_review(*, meeting: Meeting, by, expected_version: int, rows) -> list[P
     with transaction.atomic():
         lock_version(meeting, expected_version)
         meeting.save(update_fields=["version"])
+        # What the review covers, the meeting discussed.
+        discussed = set(meeting.activities.values_list("pk", flat=True))
+        if missing := [activity for activity, _ in rows if activity.pk not in discussed]:
+            meeting.activities.add(*missing)
         for activity, data in rows:
             upsert(
                 ReviewItem,

@@ -26,24 +26,47 @@ from targets.models import Target
 HISTORY_LENGTH = 100  # the latest changes; admin's History shows every one
 
 
-def _filtered(request, plan: Plan, activities):
+def filter_activities(request, plan: Plan, activities):
     """The list's filter set over `activities` of the plan (`activities(frameworks)`), whether
     it is valid, and its results. The plan's targets are `filterset.targets`."""
     targets = list(Target.objects.with_framework().filter(framework__plans=plan))
+    # Bound even with no parameter, so that every list annotates its statuses and what is overdue.
     filterset = ActivityFilter.for_targets(targets)(
-        request.GET or None, queryset=activities(frameworks_of(targets)).filter(plan=plan)
+        request.GET, queryset=activities(frameworks_of(targets)).filter(plan=plan)
     )
     filterset.targets = targets
-    valid = filterset.is_valid() if filterset.is_bound else True
+    valid = filterset.is_valid()
     return filterset, valid, (filterset.qs if valid else Activity.objects.none())
+
+
+def without_empty_values(request):
+    """A redirect to the same address without its empty parameters (`?q=&aichi=11` →
+    `?aichi=11`), so the filter form's "any" choices leave shared links short; None when
+    there are none."""
+    if not any(value == "" for _, values in request.GET.lists() for value in values):
+        return None
+    kept = request.GET.copy()
+    for name, values in request.GET.lists():
+        kept.setlist(name, [value for value in values if value != ""])
+    query = kept.urlencode()
+    return redirect(f"{request.path}?{query}" if query else request.path)
 
 
 @require_safe
 def activity_list(request):
+    if shorter := without_empty_values(request):
+        return shorter
     plan = Plan.objects.current_or_404()
-    filterset, valid, activities = _filtered(request, plan, lambda frameworks: Activity.objects.for_list())
+    filterset, valid, activities = filter_activities(
+        request, plan, lambda frameworks: Activity.objects.for_list()
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    chips = filterset.chips(request.GET)
+    clear_all = request.GET.copy()
+    for name in list(clear_all):
+        if name != "sort":
+            del clear_all[name]
     return render(
         request,
         "activities/activity_list.html",
@@ -52,9 +75,9 @@ def activity_list(request):
             "filter": filterset,
             **paged(request, activities),
             "query": query.urlencode(),
-            "filtered": any(
-                request.GET.get(name) for name in filterset.filters if name not in ("sort", "as_of")
-            ),
+            "chips": chips,
+            "clear_all": clear_all.urlencode(),
+            "filtered": bool(chips),
         },
         status=HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST,
     )
@@ -64,7 +87,7 @@ def activity_list(request):
 def activity_export(request, fmt: str):
     """The list page's activities, with the same filters, as CSV or XLSX."""
     plan = Plan.objects.current_or_404()
-    filterset, valid, activities = _filtered(request, plan, Activity.objects.for_export)
+    filterset, valid, activities = filter_activities(request, plan, Activity.objects.for_export)
     if not valid:
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
         return HttpResponseBadRequest(
@@ -263,10 +286,16 @@ def meeting_review(request, pk: int):
     if meeting.kind != MeetingKind.ANNUAL:
         messages.error(request, _("Only an annual coordination meeting carries a review."))
         return redirect(meeting)
-    review, rows = review_forms(meeting, request.POST if request.method == "POST" else None)
+    # The rows beyond those the meeting discussed: chosen on the page ("add"), or already in
+    # the posted form ("row").
+    source = request.POST if request.method == "POST" else request.GET
+    added = _ids(source.getlist("add") + source.getlist("row"))
+    review, rows = review_forms(meeting, request.POST if request.method == "POST" else None, added)
     status = HTTPStatus.OK
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and "add_rows" in request.POST:
+        pass  # rows added to the form: nothing is saved yet
+    elif request.method == "POST":
         if review.is_valid() and all(form.is_valid() for _, form in rows):
             try:
                 applied = apply_review(
@@ -277,10 +306,10 @@ def meeting_review(request, pk: int):
                 )
             except (StaleEdit, ValidationError) as refused:
                 meeting.refresh_from_db()
-                data, others = kept_after_conflict(request.POST, rows, meeting)
+                data, others = kept_after_conflict(request.POST, rows, meeting, added)
                 conflict = _conflict_message(refused, review, rows, others)
                 status = HTTPStatus.CONFLICT
-                review, rows = review_forms(meeting, data)
+                review, rows = review_forms(meeting, data, added)
             else:
                 changed = sum(1 for progress in applied if progress.status_changed)
                 messages.success(
@@ -289,12 +318,21 @@ def meeting_review(request, pk: int):
                 return redirect(meeting)
         else:
             status = HTTPStatus.BAD_REQUEST
-    return render(
-        request,
-        "activities/meeting_review.html",
-        {"meeting": meeting, "plan": meeting.plan, "review": review, "rows": rows, "conflict": conflict},
-        status=status,
-    )
+    in_review = [activity.pk for activity, _ in rows]
+    context = {
+        "meeting": meeting,
+        "plan": meeting.plan,
+        "review": review,
+        "rows": rows,
+        "conflict": conflict,
+        "others": Activity.objects.filter(plan=meeting.plan).exclude(pk__in=in_review).order_by("number"),
+    }
+    return render(request, "activities/meeting_review.html", context, status=status)
+
+
+def _ids(values) -> set[int]:
+    """The ids among `values`; anything else is left out."""
+    return {int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 19}
 
 
 def _statuses_changed(count: int) -> str:

@@ -169,6 +169,20 @@ class Target(Translated, Versioned):
         """ "CMS 5", "Aichi 11": for tables and tags."""
         return f"{self.framework.short_name} {self.number}"
 
+    OPENING_WORDS = 10
+
+    @property
+    def caption(self) -> str:
+        """A few words to know the target by: its short title where its framework gives one,
+        otherwise the start of its official text in quotation marks (“People are aware of the
+        multiple values…”), so nothing made up passes for an official title."""
+        title = self.local_short_title
+        if title:
+            return str(title)
+        words = str(self.local_text).split()
+        opening = " ".join(words[: self.OPENING_WORDS]).rstrip(",;:.")
+        return f"“{opening}…”" if len(words) > self.OPENING_WORDS else f"“{opening}”"
+
     def clean(self) -> None:
         if self.goal_id and self.framework_id and self.goal.framework_id != self.framework_id:
             raise ValidationError(

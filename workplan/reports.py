@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from activities.models import Activity, Lead, Meeting, MeetingKind, Plan, Status, StatusChange
 from targets.models import Target
@@ -68,7 +68,15 @@ def dashboard(plan: Plan, day: datetime.date | None, reader) -> dict:
     stale = Activity.objects.filter(plan=plan).order_by("number")
     if last_annual:
         stale = stale.filter(Q(updated_at__isnull=True) | Q(updated_at__date__lt=last_annual.date))
+    overdue = (
+        Activity.objects.filter(plan=plan)
+        .with_status_on(day)
+        .with_overdue(day, "status_shown")
+        .filter(overdue=True)
+        .order_by("due_date", "number")
+    )
     return {
+        "overdue": list(overdue),
         "total": total,
         "by_status": bars(by_status, Status.choices, total, BAR_COLOURS),
         "by_lead": bars(by_lead, Lead.choices, total),
@@ -76,6 +84,17 @@ def dashboard(plan: Plan, day: datetime.date | None, reader) -> dict:
         "last_annual": last_annual,
         "stale": list(stale) if last_annual else [],
     }
+
+
+def default_report_date(plan: Plan) -> tuple[datetime.date, str]:
+    """The date a report shows by default, and why ("plan_end" or "latest_change"): the end of
+    the plan period, or the latest status change of its activities if that is earlier. Hits the
+    database."""
+    end = datetime.date(plan.end_year, 12, 31)
+    latest = StatusChange.objects.filter(activity__plan=plan).aggregate(latest=Max("effective_on"))["latest"]
+    if latest is not None and latest < end:
+        return latest, "latest_change"
+    return end, "plan_end"
 
 
 def default_comparison_dates(plan: Plan, reader) -> tuple[datetime.date, datetime.date]:

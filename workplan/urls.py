@@ -25,6 +25,8 @@ urlpatterns = i18n_patterns(
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("compare/", views.compare, name="compare"),
     path("report/", views.report, name="report"),
+    path("timeline/", views.timeline_view, name="timeline"),
+    path("search/", views.search, name="search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
@@ -42,6 +44,7 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 ) + [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

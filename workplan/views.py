@@ -10,19 +10,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from activities.models import Activity, Plan, PlanRow, Status
+from activities.models import Activity, Meeting, Plan, PlanRow, Reference, Status
+from activities.views import filter_activities, without_empty_values
 from core.audit import audit
 from core.downloads import csv_response
 from core.pagination import paged
 from targets.models import Framework, Target
 from workplan.coverage import coverage_matrix, default_axes, plan_frameworks
 from workplan.forms import AsOfForm, AxesForm, CompareForm, PasswordChangeCountedForm
-from workplan.reports import changes_between, dashboard, default_comparison_dates
+from workplan.reports import changes_between, dashboard, default_comparison_dates, default_report_date
+from workplan.timeline import timeline
 
 
 def _status_counts():
@@ -65,7 +68,9 @@ def target_detail(request, framework: str, number: int):
         .exclude(framework=target.framework)
         .distinct()
     )
-    activities = Activity.objects.filter(plan=plan).for_target(target).for_list().order_by("number")
+    activities = (
+        Activity.objects.filter(plan=plan).for_target(target).for_list().with_status_on(None).with_overdue()
+    ).order_by("number")
     context = {"plan": plan, "target": target, "paired": paired, **paged(request, activities)}
     return render(request, "workplan/target_detail.html", context)
 
@@ -160,6 +165,10 @@ def report(request):
     """The whole plan as of a date, for a governing body: print-ready."""
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
+    chosen_because = ""
+    if day is None and status == HTTPStatus.OK:
+        day, chosen_because = default_report_date(plan)
+        form = AsOfForm(initial={"as_of": day})
     rows = (
         PlanRow.objects.filter(plan=plan)
         .order_by("position")
@@ -176,12 +185,82 @@ def report(request):
         "plan": plan,
         "as_of_form": form,
         "as_of": day,
-        "today": datetime.date.today(),
+        "chosen_because": chosen_because,
+        "plan_end": datetime.date(plan.end_year, 12, 31),
         "rows": rows,
         "outside": outside.order_by("number"),
         **dashboard(plan, day, request.user),
     }
     return render(request, "workplan/report.html", context, status=status)
+
+
+@require_safe
+def timeline_view(request):
+    """The plan period as a timeline, filtered like the list, with the same parameters."""
+    if shorter := without_empty_values(request):
+        return shorter
+    plan = Plan.objects.current_or_404()
+    filterset, valid, activities = filter_activities(request, plan, lambda frameworks: Activity.objects.all())
+    context = {
+        "plan": plan,
+        "filter": filterset,
+        "chips": filterset.chips(request.GET),
+        "query": request.GET.urlencode(),
+        **timeline(plan, activities, request.user),
+    }
+    return render(
+        request,
+        "workplan/timeline.html",
+        context,
+        status=HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST,
+    )
+
+
+SEARCH_LIMIT = 50  # of each kind
+
+
+@require_safe
+def search(request):
+    """One box over the activities, the meetings the reader may read (place, participants,
+    notes) and the decisions and bodies the plan cites."""
+    plan = Plan.objects.current_or_404()
+    text = request.GET.get("q", "").strip()[:200]
+    words = text.split()
+    results = {"activities": [], "meetings": [], "references": []}
+    if words:
+        results["activities"] = list(
+            Activity.objects.filter(plan=plan).search(text).with_overdue().order_by("number")[:SEARCH_LIMIT]
+        )
+        results["meetings"] = list(
+            Meeting.objects.visible_to(request.user)
+            .filter(plan=plan)
+            .search(text)
+            .order_by("-date", "-pk")[:SEARCH_LIMIT]
+        )
+        results["references"] = list(
+            Reference.objects.filter(activities__plan=plan)
+            .search(text)
+            .distinct()
+            .prefetch_related(Prefetch("activities", Activity.objects.filter(plan=plan).order_by("number")))[
+                :SEARCH_LIMIT
+            ]
+        )
+    context = {
+        "plan": plan,
+        "q": text,
+        "searched": bool(words),
+        "found": sum(len(found) for found in results.values()),
+        "limit": SEARCH_LIMIT,
+        **results,
+    }
+    return render(request, "workplan/search.html", context)
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: send them to it."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 @login_not_required

@@ -1,6 +1,8 @@
 """Template tags for activities: statuses and targets, wherever they are shown."""
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -41,3 +43,31 @@ def target_tags(targets, prefix) -> str:
 @register.simple_tag
 def status_badge(status: str) -> str:
     return format_html('<span class="status status-{}">{}</span>', status, status_label(status))
+
+
+def _day(value) -> str:
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "j M Y"))
+
+
+@register.simple_tag
+def status_since(activity) -> str:
+    """The date the shown status took effect (`since_shown`, or the current status's), with the
+    date it was recorded beside it where that is another day: a status agreed at a meeting in
+    2017 and typed in later says both."""
+    since = getattr(activity, "since_shown", activity.status_since)
+    if since is None:
+        return mark_safe('<span class="muted">Never reported</span>')
+    recorded = activity.updated_at and timezone.localdate(activity.updated_at)
+    if since == activity.status_since and recorded and recorded != since:
+        return format_html('{} <span class="muted small">(recorded {})</span>', _day(since), _day(recorded))
+    return _day(since)
+
+
+@register.simple_tag
+def due_date(activity) -> str:
+    """The due date, marked when the activity is overdue (`ActivityQuerySet.with_overdue`)."""
+    if activity.due_date is None:
+        return mark_safe('<span class="muted">No due date</span>')
+    if getattr(activity, "overdue", False):
+        return format_html('{} <strong class="overdue">Overdue</strong>', _day(activity.due_date))
+    return _day(activity.due_date)

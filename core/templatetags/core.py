@@ -26,6 +26,8 @@ SECTIONS = {
     "dashboard": "dashboard",
     "compare": "dashboard",
     "report": "dashboard",
+    "timeline": "timeline",
+    "search": "search",
 }
 
 

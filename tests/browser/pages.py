@@ -6,16 +6,32 @@ import io
 from django.test import Client
 from openpyxl import load_workbook
 
-from activities.models import Activity, Meeting, Status
+from activities.models import Activity, Meeting, MeetingKind, ReviewItem, Status
 from tests.factories import UserFactory, record_status
 from tests.spreadsheets import as_bytes, edit
 
+WAITING = "Waiting for the co-sponsors of the Collaborative Partnership on Sustainable Wildlife Management"
+
 
 def seed_pages(plan) -> dict[str, str]:
-    """Give the pages something to show; return {page type: path}."""
+    """Give the pages something to show, enough to fill their tables (a status history with
+    long notes, several owners with long names, a reviewed meeting, an overdue due date);
+    return {page type: path}."""
     activity = Activity.objects.get(plan=plan, number=14)
     owner = UserFactory(username="owner", first_name="Amina", last_name="Diallo")
-    activity.owners.add(owner)
+    others = [
+        UserFactory(first_name="Maria Fernanda", last_name="Lopez-Villanueva de Castro"),
+        UserFactory(first_name="Bartholomew", last_name="Oyelaran-Fitzgerald"),
+    ]
+    activity.owners.add(owner, *others)
+    Activity.objects.filter(pk=activity.pk).update(due_date=datetime.date(2017, 6, 30))
+    record_status(
+        activity,
+        Status.PLANNED,
+        by=others[0],
+        note="Agreed in principle; see https://www.cms.int/en/document/joint-work-plan-between-cbd-and-cms-secretariats-2016-2018",
+        effective_on=datetime.date(2016, 9, 12),
+    )
     record_status(
         activity,
         Status.IN_PROGRESS,
@@ -31,11 +47,33 @@ def seed_pages(plan) -> dict[str, str]:
         notes="Reviewed the plan.\n\nAgreed next steps.",
         is_public=True,
     )
-    meeting.activities.set([activity])
+    meeting.activities.set([activity, Activity.objects.get(plan=plan, number=11)])
+    record_status(
+        activity,
+        Status.ON_HOLD,
+        by=others[1],
+        note=WAITING,
+        effective_on=meeting.date,
+        meeting=meeting,
+    )
+    ReviewItem.objects.create(
+        meeting=meeting,
+        activity=activity,
+        agreed_status=Status.ON_HOLD,
+        note=WAITING,
+        next_step="Write to the co-sponsors before the next Conference of the Parties",
+    )
+    Meeting.objects.create(
+        plan=plan, kind=MeetingKind.TELECONFERENCE, date=datetime.date(2017, 3, 2), place="Video call"
+    ).activities.set([activity])
     return {
         "activity-list": "/",
         "activity-list-filtered": "/?aichi=11&aichi=12&sort=-updated",
         "activity-list-invalid-filter": "/?aichi=99&status=bogus",
+        "activity-list-overdue": "/?overdue=true&cms=5",
+        "timeline": "/timeline/",
+        "timeline-filtered": "/timeline/?aichi=11&aichi=12",
+        "search": "/search/?q=marine",
         "activity": activity.get_absolute_url(),
         "activity-history": f"/activities/{activity.pk}/history/",
         "cross-cutting-activity": Activity.objects.get(plan=plan, number=1).get_absolute_url(),
@@ -68,6 +106,10 @@ PAGES_BY_ROLE = {
         "activity-list",
         "activity-list-filtered",
         "activity-list-invalid-filter",
+        "activity-list-overdue",
+        "timeline",
+        "timeline-filtered",
+        "search",
         "activity",
         "cross-cutting-activity",
         "target-list",
@@ -77,10 +119,21 @@ PAGES_BY_ROLE = {
         "sign-in",
         "not-found",
     ],
-    "Focal points": ["activity-list", "activity", "meeting-list", "meeting", "meeting-form"],
+    "Focal points": [
+        "activity-list",
+        "activity",
+        "timeline",
+        "search",
+        "meeting-list",
+        "meeting",
+        "meeting-form",
+    ],
     "Secretariat staff": [
         "activity-list",
         "activity-list-filtered",
+        "activity-list-overdue",
+        "timeline",
+        "search",
         "activity",
         "activity-history",
         "cross-cutting-activity",
@@ -97,7 +150,22 @@ PAGES_BY_ROLE = {
         "not-found",
     ],
 }
-ROLE_NAMES = {None: "signed-out", "Focal points": "focal-point", "Secretariat staff": "staff"}
+ROLE_NAMES = {
+    None: "signed-out",
+    "Focal points": "focal-point",
+    "Secretariat staff": "staff",
+    "admin": "admin",
+}
+
+
+def reachable(role) -> list[str]:
+    """Every page type `role` can open: the public ones, and the meetings and staff pages for
+    those who may read them (admins: everything)."""
+    if role is None:
+        return PAGES_BY_ROLE[None]
+    public = [name for name in PAGES_BY_ROLE[None] if name != "sign-in"]
+    extra = PAGES_BY_ROLE["Secretariat staff" if role == "admin" else role]
+    return public + [name for name in extra if name not in public]
 
 
 # Pages shown only after uploading `import_upload(plan)` on the import page.

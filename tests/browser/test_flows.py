@@ -26,7 +26,7 @@ def test_focal_point_filters_by_aichi_target_11_and_shares_the_view(
     ]
 
     page.goto(live_server.url + "/")
-    page.locator("summary", has_text="Aichi Targets").click()
+    page.get_by_text("Filters (none active)").click()
     page.get_by_label("Aichi 11 · Protected areas").check()
     page.get_by_role("button", name="Show activities").click()
 
@@ -195,9 +195,9 @@ def test_filter_and_status_forms_work_with_the_keyboard_alone(
     sign_in(page, live_server.url, "staff", password)
     page.goto(live_server.url + "/")
 
-    tab_to(page, "input[name=q]")
+    tab_to(page, "#id_q")
     page.keyboard.type("marine")
-    tab_to(page, "#summary-aichi")
+    tab_to(page, "#filters-summary")
     page.keyboard.press("Enter")
     tab_to(page, "input[name=aichi][value='8']")
     page.keyboard.press("Space")

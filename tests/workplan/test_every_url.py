@@ -57,6 +57,9 @@ ACCESS = {
     "dashboard": (ANYONE, NOBODY),
     "compare": (ANYONE, NOBODY),
     "report": (ANYONE, NOBODY),
+    "timeline": (ANYONE, NOBODY),
+    "search": (ANYONE, NOBODY),
+    "favicon": (ANYONE, NOBODY),
     "login": (ANYONE, ANYONE),
     "logout": (NOBODY, ANYONE),
     "set_language": (ANYONE, ANYONE),  # a GET only goes back; a POST sets a cookie

@@ -65,8 +65,14 @@ def urls(plan):
         # session, user, user and group permissions, plan, count, meetings, their activities
         "meetings": (reverse("activities:meeting-list"), 8),
         # session, user, permissions, plan, by status, by lead, by target, targets, last annual
-        # meeting the reader may see, activities not updated since
-        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 10),
+        # meeting the reader may see, activities not updated since, overdue activities
+        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 11),
+        # session, user, permissions, plan, targets for the filter form, owner choices, the
+        # activities, their rows with their targets' labels, their status changes, the meetings
+        "timeline": (reverse("timeline") + "?aichi=11&aichi=12&aichi=5", 10),
+        # session, user, permissions, plan, activities, meetings, references with the
+        # activities citing them
+        "search": (reverse("search") + "?q=the", 8),
         # session, user, plan, annual meetings, activities that moved with their changes
         "compare": (reverse("compare") + "?start=2016-01-01&end=2030-01-01", 7),
         # session, user, permissions, plan, targets, owners the filter accepts, the activities with
@@ -90,6 +96,8 @@ PAGES = [
     "meetings",
     "meeting",
     "dashboard",
+    "timeline",
+    "search",
     "compare",
     "csv",
     "xlsx",

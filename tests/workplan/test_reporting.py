@@ -13,6 +13,7 @@ from activities.models import Activity, MeetingKind, ReviewItem, Status
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import ActivityFactory, MeetingFactory, UserFactory, record_status
+from tests.forms import form_data
 from tests.spreadsheets import header_row
 
 
@@ -131,7 +132,8 @@ def test_reversed_comparison_dates_are_a_form_error(client, plan):
 
 
 def review_data(plan, meeting, **agreed):
-    data = {"meeting_version": meeting.version}
+    """A review with a row for every activity of the plan, as if staff had added them all."""
+    data = {"meeting_version": meeting.version, "row": [a.pk for a in Activity.objects.filter(plan=plan)]}
     for item in Activity.objects.filter(plan=plan):
         status = agreed.get(f"a{item.number}", item.status)
         data.update(
@@ -279,3 +281,59 @@ def test_the_report_shows_the_whole_plan_as_of_a_date(client, plan, progress):
     assert "as of 31 December 2017" in response.text
     for item in Activity.objects.filter(plan=plan):
         assert item.title in response.text
+
+
+def test_a_review_starts_from_the_activities_the_meeting_discussed(client, plan):
+    client.force_login(member_of("Secretariat staff", "staff"))
+    discussed = [activity(plan, 3), activity(plan, 14)]
+    meeting = MeetingFactory(
+        plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28), activities=discussed
+    )
+
+    response = client.get(reverse("activities:meeting-review", args=[meeting.pk]))
+
+    assert [a.number for a, _ in response.context["rows"]] == [3, 14]
+    assert len(response.context["others"]) == 26
+    assert "Add other activities to the review (26 not in it)" in response.text
+
+
+def test_adding_activities_to_a_review_keeps_what_was_typed_and_saves_nothing(client, plan):
+    client.force_login(member_of("Secretariat staff", "staff"))
+    meeting = MeetingFactory(
+        plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28), activities=[activity(plan, 3)]
+    )
+    url = reverse("activities:meeting-review", args=[meeting.pk])
+    data = form_data(client.get(url))
+    data[f"a{activity(plan, 3).pk}-note"] = "Report presented"
+
+    response = client.post(url, {**data, "add": [activity(plan, 20).pk], "add_rows": "1"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert [a.number for a, _ in response.context["rows"]] == [3, 20]
+    assert "Report presented" in response.text
+    assert not ReviewItem.objects.exists()
+    # Saving then reviews both, and the meeting is recorded as having discussed both.
+    again = form_data(response)
+    again[f"a{activity(plan, 20).pk}-agreed_status"] = "completed"
+    assert client.post(url, again).status_code == HTTPStatus.FOUND
+    assert sorted(ReviewItem.objects.values_list("activity__number", flat=True)) == [3, 20]
+    assert sorted(meeting.activities.values_list("number", flat=True)) == [3, 20]
+
+
+def test_the_minutes_show_the_reviewed_rows_and_the_confirmation_counts_in_words(client, plan):
+    client.force_login(member_of("Secretariat staff", "staff"))
+    discussed = [activity(plan, n) for n in (3, 9, 14, 20)]
+    meeting = MeetingFactory(
+        plan=plan, kind=MeetingKind.ANNUAL, date=datetime.date(2017, 11, 28), activities=discussed
+    )
+    url = reverse("activities:meeting-review", args=[meeting.pk])
+    data = form_data(client.get(url))
+    for number in (3, 9, 14):
+        data[f"a{activity(plan, number).pk}-agreed_status"] = "in_progress"
+
+    response = client.post(url, data, follow=True)
+
+    assert "Saved the review: 3 statuses changed." in response.text
+    minutes = response.context["meeting"].review_items.all()
+    assert [item.activity.number for item in minutes] == [3, 9, 14, 20]
+    assert activity(plan, 4).title not in response.text
