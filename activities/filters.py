@@ -191,9 +191,9 @@ class ActivityFilter(django_filters.FilterSet):
             elif isinstance(field, forms.ModelChoiceField):
                 shown = field.label_from_instance(value)
             elif isinstance(value, bool):
-                shown = "yes" if value else "no"
+                shown = _("yes") if value else _("no")
             elif isinstance(value, datetime.date):
-                shown = date_format(value, "j F Y")
+                shown = date_format(value)
             elif hasattr(field, "choices"):
                 labels = {str(key): str(label) for key, label in field.choices}
                 shown = ", ".join(
@@ -243,12 +243,12 @@ class ActivityFilter(django_filters.FilterSet):
 
     def _chip_words(self, name, filter_, field, value: str) -> str:
         if isinstance(filter_, TargetFilter):
-            return f"{filter_.framework.target_label} {value}"
+            return f"{filter_.framework.local_target_label} {value}"
         if name == "overdue":
-            return "Overdue" if value.lower() in ("true", "1", "on") else "Not overdue"
+            return _("Overdue") if value.lower() in ("true", "1", "on") else _("Not overdue")
         if name == "as_of":
             try:
-                return f"{field.label}: {date_format(datetime.date.fromisoformat(value), 'j F Y')}"
+                return f"{field.label}: {date_format(datetime.date.fromisoformat(value))}"
             except ValueError:
                 return f"{field.label}: {value}"
         if hasattr(field, "choices"):

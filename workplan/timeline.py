@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from activities.models import Activity, Meeting, Plan, PlanRow, Status, StatusChange
 from workplan.reports import BAR_COLOURS
@@ -41,11 +42,11 @@ class Period:
 
     @property
     def words(self) -> str:
-        start = date_format(self.start, "j M Y")
+        start = date_format(self.start, "SHORT_DATE_FORMAT")
         if self.ongoing:
-            return f"{self.label} since {start}"
-        last = date_format(self.end - datetime.timedelta(days=1), "j M Y")
-        return f"{self.label} from {start} to {last}"
+            return _("%(status)s since %(start)s") % {"status": self.label, "start": start}
+        last = date_format(self.end - datetime.timedelta(days=1), "SHORT_DATE_FORMAT")
+        return _("%(status)s from %(start)s to %(end)s") % {"status": self.label, "start": start, "end": last}
 
 
 @dataclass
@@ -136,10 +137,13 @@ def timeline(plan: Plan, activities, reader, today: datetime.date | None = None)
             lane.due_x = x(activity.due_date)
         if rows:
             row = rows[0]
-            heading = f"Row {row.position}: {', '.join(row.target_labels)}"
+            heading = _("Row %(position)s: %(targets)s") % {
+                "position": row.position,
+                "targets": ", ".join(row.target_labels),
+            }
             key = row.position
         else:
-            heading, key = "Commitments of the opening paragraphs", 0
+            heading, key = _("Commitments of the opening paragraphs"), 0
         groups.setdefault(key, Group(heading, [])).lanes.append(lane)
 
     y = AXIS_HEIGHT

@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -206,6 +207,7 @@ def timeline_view(request):
         "filter": filterset,
         "chips": filterset.chips(request.GET),
         "query": request.GET.urlencode(),
+        "list_url": reverse("activities:list") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         **timeline(plan, activities, request.user),
     }
     return render(

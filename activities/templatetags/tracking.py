@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from activities.models import Status
 
@@ -17,9 +17,6 @@ def status_label(value: str) -> str:
     return dict(Status.choices).get(value, value)
 
 
-NO_TARGET = mark_safe('<li class="muted small">Cross-cutting: no target</li>')  # a constant
-
-
 @register.simple_tag
 def target_tags(targets, prefix) -> str:
     """The targets as tags, each with its official text as a tooltip. Python, not an include:
@@ -27,16 +24,19 @@ def target_tags(targets, prefix) -> str:
     items = format_html_join(
         "",
         '<li class="tag-wrap"><a class="tag {}" href="{}" aria-describedby="tip-{}-{}">{}</a>'
-        '<span class="tip" role="tooltip" id="tip-{}-{}"><strong>{}</strong>: {}</span></li>',
+        '<span class="tip" role="tooltip" id="tip-{}-{}"><strong>{}</strong>: '
+        '<span lang="{}">{}</span></span></li>',
         (
             (t.framework.css_class, t.get_absolute_url(), prefix, t.pk, t.short_label)
-            + (prefix, t.pk, str(t), t.text)
+            + (prefix, t.pk, str(t), text.lang, text)
             for t in targets
+            for text in [t.local_text]  # official, in the reader's language or else in English
         ),
     )
     return format_html(
-        '<ul class="tags" aria-label="Targets">{}</ul>',
-        items or NO_TARGET,
+        '<ul class="tags" aria-label="{}">{}</ul>',
+        _("Targets"),
+        items or format_html('<li class="muted small">{}</li>', _("Cross-cutting: no target")),
     )
 
 
@@ -46,7 +46,9 @@ def status_badge(status: str) -> str:
 
 
 def _day(value) -> str:
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "j M Y"))
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "SHORT_DATE_FORMAT")
+    )
 
 
 @register.simple_tag
@@ -56,10 +58,14 @@ def status_since(activity) -> str:
     2017 and typed in later says both."""
     since = getattr(activity, "since_shown", activity.status_since)
     if since is None:
-        return mark_safe('<span class="muted">Never reported</span>')
+        return format_html('<span class="muted">{}</span>', _("Never reported"))
     recorded = activity.updated_at and timezone.localdate(activity.updated_at)
     if since == activity.status_since and recorded and recorded != since:
-        return format_html('{} <span class="muted small">(recorded {})</span>', _day(since), _day(recorded))
+        return format_html(
+            '{} <span class="muted small">{}</span>',
+            _day(since),
+            format_html(_("(recorded {})"), _day(recorded)),
+        )
     return _day(since)
 
 
@@ -67,7 +73,7 @@ def status_since(activity) -> str:
 def due_date(activity) -> str:
     """The due date, marked when the activity is overdue (`ActivityQuerySet.with_overdue`)."""
     if activity.due_date is None:
-        return mark_safe('<span class="muted">No due date</span>')
+        return format_html('<span class="muted">{}</span>', _("No due date"))
     if getattr(activity, "overdue", False):
-        return format_html('{} <strong class="overdue">Overdue</strong>', _day(activity.due_date))
+        return format_html('{} <strong class="overdue">{}</strong>', _day(activity.due_date), _("Overdue"))
     return _day(activity.due_date)
