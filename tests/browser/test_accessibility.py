@@ -1,9 +1,12 @@
-"""axe-core (WCAG 2.1 A and AA) on every page type, per role, at desktop and phone widths.
+"""axe-core (WCAG 2.1 A and AA) on every page type, per role, at desktop and phone widths, in
+every language of the site.
 
-Each page is also saved as a screenshot in test-artifacts/screenshots/.
+Each page is also saved as a screenshot in test-artifacts/screenshots/ (`-fr`, `-es` for the
+French and Spanish pages).
 """
 
 import pytest
+from django.conf import settings
 
 from tests.browser.conftest import AXE, DESKTOP, PHONE, require, screenshot, sign_in
 from tests.browser.pages import PAGES_BY_ROLE, ROLE_NAMES, UPLOAD_FIRST, import_upload, seed_pages
@@ -20,10 +23,11 @@ RUN_AXE = """async () => {
 }"""
 
 
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("role", list(PAGES_BY_ROLE), ids=ROLE_NAMES.get)
 def test_every_page_has_no_serious_accessibility_violation(
-    live_server, live_plan, make_user, new_page, role, viewport
+    live_server, live_plan, make_user, new_page, role, viewport, language
 ):
     require(AXE, "run `npm ci` (bin/test does it)")
     paths = seed_pages(live_plan)
@@ -32,13 +36,14 @@ def test_every_page_has_no_serious_accessibility_violation(
         _, password = make_user("member", role)
         sign_in(page, live_server.url, "member", password)
     width = "desktop" if viewport is DESKTOP else "phone"
+    prefix, suffix = ("", "") if language == settings.LANGUAGE_CODE else (f"/{language}", f"-{language}")
 
     found = {}
     for name in PAGES_BY_ROLE[role]:
         if name in UPLOAD_FIRST:
             upload(page, live_server.url, *import_upload(live_plan))
-        page.goto(live_server.url + paths[name])
-        screenshot(page, f"{name}-{ROLE_NAMES[role]}-{width}")
+        page.goto(live_server.url + prefix + paths[name])
+        screenshot(page, f"{name}-{ROLE_NAMES[role]}-{width}{suffix}")
         page.evaluate(AXE.read_text(encoding="utf-8"))
         violations = page.evaluate(RUN_AXE)
         if violations:

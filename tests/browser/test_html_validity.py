@@ -1,8 +1,10 @@
-"""The Nu HTML Checker finds no error on any page type, signed out or signed in."""
+"""The Nu HTML Checker finds no error on any page type, signed out or signed in, in every
+language of the site (the `lang` attributes included)."""
 
 import json
 import subprocess
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -25,11 +27,18 @@ def test_every_page_is_valid_html(client, plan, tmp_path):
             if name in UPLOAD_FIRST:
                 filename, content = import_upload(plan)
                 client.post("/activities/import/", {"file": SimpleUploadedFile(filename, content)})
-            response = client.get(paths[name])
-            assert response.status_code in (200, 400, 403, 404), (name, role, response.status_code)
-            path = tmp_path / f"{name}-{ROLE_NAMES[role]}.html"
-            path.write_bytes(response.content)
-            files.append(str(path))
+            for language, _ in settings.LANGUAGES:
+                prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+                response = client.get(prefix + paths[name])
+                assert response.status_code in (200, 400, 403, 404), (
+                    name,
+                    role,
+                    language,
+                    response.status_code,
+                )
+                path = tmp_path / f"{name}-{ROLE_NAMES[role]}-{language}.html"
+                path.write_bytes(response.content)
+                files.append(str(path))
 
     checked = subprocess.run(
         [java(), "-jar", str(VNU), "--errors-only", "--format", "json", *files],
