@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from activities.models import Activity, Lead, Meeting, MeetingKind, Plan, Status, StatusChange
 from targets.models import Target
@@ -67,7 +67,7 @@ def dashboard(plan: Plan, day: datetime.date | None, reader) -> dict:
     )
     stale = Activity.objects.filter(plan=plan).order_by("number")
     if last_annual:
-        stale = stale.filter(Q(updated_at__isnull=True) | Q(updated_at__date__lt=last_annual.date))
+        stale = stale.not_updated_since(last_annual.date)
     return {
         "total": total,
         "by_status": bars(by_status, Status.choices, total, BAR_COLOURS),
