@@ -18,7 +18,7 @@ from notifications.models import EmailPreferences, Follow
 def preferences(request):
     """Whether to be reminded before the annual meeting, and what the person follows."""
     prefs = EmailPreferences.objects.filter(user=request.user).first() or EmailPreferences(user=request.user)
-    form = PreferencesForm(request.POST or None, instance=prefs)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=prefs)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your email preferences are saved.")
