@@ -20,10 +20,10 @@ from activities.models import Activity, Plan, PlanRow, Status
 from core.audit import audit
 from core.downloads import csv_response
 from core.pagination import paged
+from notifications.reminders import due as reminders_due
 from targets.models import Framework, Target
 from workplan.coverage import coverage_matrix, default_axes, plan_frameworks
 from workplan.forms import AsOfForm, AxesForm, CompareForm, PasswordChangeCountedForm
-from notifications.reminders import due as reminders_due
 from workplan.invitations import invitation_tokens
 from workplan.models import PasswordResetRequest
 from workplan.reports import changes_between, dashboard, default_comparison_dates

@@ -59,7 +59,9 @@ def test_an_admin_creates_an_account_without_typing_a_password_and_invites_the_p
     path = link.removeprefix(SITE)
     form = admin_client.get(path, follow=True)
     assert "Welcome, Maria" in form.content.decode()
-    done = admin_client.post(form.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    done = admin_client.post(
+        form.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD}
+    )
     assert done["Location"] == reverse("password_reset_complete")
     signed_in = admin_client.post(reverse("login"), {"username": "maria", "password": PASSWORD})
     assert signed_in.status_code == HTTPStatus.FOUND
