@@ -54,6 +54,12 @@ def seed_pages(plan) -> dict[str, str]:
         "import": "/activities/import/",
         "import-preview": "/activities/import/preview/",  # after uploading `import_upload(plan)`
         "sign-in": "/accounts/login/",
+        "password-reset": "/accounts/password/reset/",
+        "password-reset-sent": "/accounts/password/reset/sent/",
+        "password-reset-bad-link": "/accounts/password/reset/MQ/not-a-token/",
+        "invitation-bad-link": "/accounts/welcome/MQ/not-a-token/",
+        "unsubscribe-bad-link": "/email/unsubscribe/not-a-token/",
+        "email-preferences": "/account/email/",
         "not-found": "/no-such-page/",
     }
 
@@ -75,9 +81,22 @@ PAGES_BY_ROLE = {
         "target-without-activities",
         "coverage",
         "sign-in",
+        "password-reset",
+        "password-reset-sent",
+        "password-reset-bad-link",
+        "invitation-bad-link",
+        "unsubscribe-bad-link",
         "not-found",
     ],
-    "Focal points": ["activity-list", "activity", "meeting-list", "meeting", "meeting-form"],
+    "Focal points": [
+        "activity-list",
+        "activity",
+        "meeting-list",
+        "meeting",
+        "meeting-form",
+        "target",
+        "email-preferences",
+    ],
     "Secretariat staff": [
         "activity-list",
         "activity-list-filtered",
@@ -94,6 +113,7 @@ PAGES_BY_ROLE = {
         "dashboard",
         "import",
         "import-preview",
+        "email-preferences",
         "not-found",
     ],
 }
