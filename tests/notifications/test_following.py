@@ -117,7 +117,7 @@ def test_changing_how_and_stopping_following(plan, people, client):
     follow(client, people["focal"], f"activity:{activity.pk}", action="unfollow")
     assert not Follow.objects.exists()
     assert (
-        "Get an email when the status of this activity changes."
+        "Get an email when its status changes."
         in client.get(activity.get_absolute_url()).content.decode()
     )
 

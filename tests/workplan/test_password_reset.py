@@ -129,3 +129,18 @@ def test_an_account_without_a_usable_password_gets_no_reset(client, smtp_server)
     get_user_model().objects.create_user("ghost", "ghost@example.org", None)
     ask(client, "ghost@example.org")
     assert smtp_server.messages == []
+
+
+def test_a_site_that_requires_sign_in_still_lets_people_reset_accept_and_unsubscribe(client, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.contrib.auth.middleware.LoginRequiredMiddleware"]
+    for url in [
+        reverse("password_reset"),
+        reverse("password_reset_done"),
+        reverse("password_reset_complete"),
+        reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        reverse("invitation", args=["MQ", "not-a-token"]),
+    ]:
+        assert client.get(url).status_code == HTTPStatus.OK, url
+    assert client.get(reverse("notifications:unsubscribe", args=["not-a-token"])).status_code == 400
+    feed = client.get(reverse("notifications:plan-feed"))
+    assert feed.status_code == HTTPStatus.FOUND and feed.url.startswith(reverse("login"))
