@@ -116,10 +116,7 @@ def test_changing_how_and_stopping_following(plan, people, client):
     assert "You follow this activity: <strong>a message at each change</strong>" in page
     follow(client, people["focal"], f"activity:{activity.pk}", action="unfollow")
     assert not Follow.objects.exists()
-    assert (
-        "Get an email when its status changes."
-        in client.get(activity.get_absolute_url()).content.decode()
-    )
+    assert "Get an email when its status changes." in client.get(activity.get_absolute_url()).content.decode()
 
 
 def test_following_needs_signing_in_and_something_that_exists(plan, people, client):
