@@ -164,3 +164,20 @@ def test_the_preview_says_when_reminders_start_and_what_was_sent(setup, smtp_ser
     assert "Every reminder due has been sent" in client.get(reverse("dashboard")).content.decode()
     settings.REMINDER_DAYS = [7]
     assert "Reminders start on" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_preview_reads_as_many_queries_however_many_people_it_lists(setup, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(setup["maria"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("dashboard"))
+    for n in range(5):
+        owner = member_of("Secretariat staff", f"owner{n}")
+        setup[14].owners.add(owner)
+        Activity.objects.get(plan=setup[14].plan, number=15 + n).owners.add(owner)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("dashboard")).content.decode()
+    assert "owner4@example.org" in page
+    assert len(many.captured_queries) == len(few.captured_queries) <= 13
