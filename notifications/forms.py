@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Plan
 from notifications.models import EmailPreferences, Frequency
@@ -9,9 +10,9 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = EmailPreferences
         fields = ["reminders"]
-        labels = {"reminders": "Remind me before the annual coordination meeting"}
+        labels = {"reminders": _("Remind me before the annual coordination meeting")}
         help_texts = {
-            "reminders": (
+            "reminders": _(
                 "A message listing the activities you own that nobody has updated since the last "
                 "annual coordination meeting, some days before the next one and again as it approaches."
             )
@@ -24,19 +25,19 @@ class FollowForm(forms.Form):
     KINDS = {"activity": Activity, "target": Target, "plan": Plan}
 
     what = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.DAILY, label="Send me")
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.DAILY, label=_("Send me"))
     action = forms.ChoiceField(
-        choices=[("follow", "Follow"), ("unfollow", "Stop following")], initial="follow"
+        choices=[("follow", _("Follow")), ("unfollow", _("Stop following"))], initial="follow"
     )
 
     def clean_what(self):
-        kind, _, pk = self.cleaned_data["what"].partition(":")
+        kind, _separator, pk = self.cleaned_data["what"].partition(":")
         model = self.KINDS.get(kind)
         if model is None or not pk.isdigit():
-            raise forms.ValidationError("There is nothing to follow here.")
+            raise forms.ValidationError(_("There is nothing to follow here."))
         thing = model._default_manager.filter(pk=int(pk)).first()
         if thing is None:
-            raise forms.ValidationError("There is nothing to follow here.")
+            raise forms.ValidationError(_("There is nothing to follow here."))
         return thing
 
 

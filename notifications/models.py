@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Meeting, Plan, StatusChange
 from targets.models import Target
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATE = "immediate", "A message at each change"
-    DAILY = "daily", "A daily digest"
+    IMMEDIATE = "immediate", _("A message at each change")
+    DAILY = "daily", _("A daily digest")
 
 
 class FollowQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ def preferences(request):
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=prefs)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your email preferences are saved.")
+        messages.success(request, _("Your email preferences are saved."))
         return redirect("notifications:preferences")
     follows = (
         Follow.objects.filter(user=request.user)
@@ -54,13 +55,14 @@ def follow(request):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
         back = ""
     if not form.is_valid():
-        messages.error(request, "That cannot be followed: " + "; ".join(sum(form.errors.values(), [])))
+        problems = "; ".join(sum(form.errors.values(), []))
+        messages.error(request, _("That cannot be followed: %(problems)s") % {"problems": problems})
         return redirect(back or "notifications:preferences")
     thing = form.cleaned_data["what"]
-    label = f"Activity {thing.number}" if isinstance(thing, Activity) else str(thing)
+    label = _("Activity %(number)s") % {"number": thing.number} if isinstance(thing, Activity) else str(thing)
     if form.cleaned_data["action"] == "unfollow":
         Follow.objects.of(request.user, thing).delete()
-        messages.success(request, f"You no longer follow {label}.")
+        messages.success(request, _("You no longer follow %(what)s.") % {"what": label})
     else:
         with transaction.atomic():
             existing = Follow.objects.of(request.user, thing).select_for_update().first()
@@ -77,9 +79,9 @@ def follow(request):
                     **{Follow.field_for(thing): thing},
                 )
         how = dict(form.fields["frequency"].choices)[form.cleaned_data["frequency"]].lower()
-        messages.success(request, f"You follow {label}: {how} when its status changes.")
+        messages.success(request, _("You follow %(what)s: %(how)s.") % {"what": label, "how": how})
         if not request.user.email:
-            messages.warning(request, "Your account has no email address: ask an admin to add one.")
+            messages.warning(request, _("Your account has no email address: ask an admin to add one."))
     return redirect(back or "notifications:preferences")
 
 
@@ -94,13 +96,15 @@ def unsubscribe(request, token: str):
     kind, pk, frequency = found
     if kind == "follow":
         follows = Follow.objects.filter(pk=pk).select_related("user", "plan", "target__framework", "activity")
-        what_ = f"messages about {follows.first().description}" if follows.exists() else None
+        what_ = (
+            _("messages about %(what)s") % {"what": follows.first().description} if follows.exists() else None
+        )
     elif kind == "updates":
         follows = Follow.objects.filter(user=pk, frequency=frequency)
-        what_ = "the messages about what you follow" if follows.exists() else None
+        what_ = _("the messages about what you follow") if follows.exists() else None
     else:
         user = get_user_model().objects.filter(pk=pk).first()
-        what_ = "reminders before the annual coordination meeting" if user else None
+        what_ = _("reminders before the annual coordination meeting") if user else None
     context = {"what": what_, "token": token, "done": False}
     if request.method == "POST" and what_:
         if kind == "reminders":

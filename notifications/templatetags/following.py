@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("notifications/follow_form.html", takes_context=True)
-def follow_form(context, thing, label, when):
+def follow_form(context, thing):
     """The form to follow `thing` (or change or stop following it) for a signed-in reader. One query."""
     request = context["request"]
     user = request.user
@@ -19,8 +19,7 @@ def follow_form(context, thing, label, when):
         "show": True,
         "form": form,
         "follow": follow,
-        "label": label,
-        "when": when,
+        "kind": Follow.field_for(thing),
         "next": request.get_full_path(),
         "has_email": bool(user.email),
     }
