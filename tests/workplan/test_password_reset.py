@@ -144,3 +144,21 @@ def test_a_site_that_requires_sign_in_still_lets_people_reset_accept_and_unsubsc
     assert client.get(reverse("notifications:unsubscribe", args=["not-a-token"])).status_code == 400
     feed = client.get(reverse("notifications:plan-feed"))
     assert feed.status_code == HTTPStatus.FOUND and feed.url.startswith(reverse("login"))
+
+
+def test_a_mail_server_that_never_answers_does_not_stall_the_page(client, person, settings):
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # accepts connections and never says a word
+    try:
+        point_mail_at(settings, silent.getsockname()[1])
+        settings.EMAIL_TIMEOUT = 1
+        started = time.monotonic()
+        response = ask(client, "amina@example.org")
+        assert response.status_code == HTTPStatus.FOUND
+        assert time.monotonic() - started < 5
+    finally:
+        silent.close()
