@@ -262,6 +262,12 @@ class ActivityQuerySet(models.QuerySet):
             query &= models.Q(title__icontains=word) | models.Q(text__icontains=word)
         return self.filter(query)
 
+    def not_updated_since(self, day: datetime.date | None) -> "ActivityQuerySet":
+        """Activities whose progress nobody has recorded on or after `day` (never, when None):
+        the dashboard's list and the reminders before the annual meeting."""
+        never = models.Q(updated_at__isnull=True)
+        return self.filter(never if day is None else never | models.Q(updated_at__date__lt=day))
+
     def refresh_target_sort_key(self) -> int:
         """Store each activity's first target (in framework order, then by number), the list's
         sort by target, so an index serves that sort. A derived key, left out of the change

@@ -151,3 +151,14 @@ def pytest_collection_modifyitems(items):
         return transactional or "transactional_db" in fixtures or "live_server" in fixtures
 
     items.sort(key=empties_tables)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 that the site sends through; its `messages` are what arrived."""
+    from tests import smtp
+
+    settings.SITE_URL = "https://workplan.example.org"
+    inbox, controller = smtp.start(settings)
+    yield inbox
+    controller.stop()

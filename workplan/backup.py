@@ -29,7 +29,7 @@ from activities.models import Activity, Status, StatusChange
 
 FORMAT = "cbd-cms-workplan-backup"
 FORMAT_VERSION = 1
-DATA_APPS = ["targets", "activities"]
+DATA_APPS = ["targets", "activities", "notifications"]
 UNUSABLE_PASSWORD = "!"  # Django reads a password starting with "!" as "cannot sign in".
 
 

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch
 
 from activities.models import Activity, Lead, Meeting, MeetingKind, Plan, Status, StatusChange
 from targets.models import Target
@@ -67,7 +67,7 @@ def dashboard(plan: Plan, day: datetime.date | None, reader) -> dict:
     )
     stale = Activity.objects.filter(plan=plan).order_by("number")
     if last_annual:
-        stale = stale.filter(Q(updated_at__isnull=True) | Q(updated_at__date__lt=last_annual.date))
+        stale = stale.not_updated_since(last_annual.date)
     overdue = (
         Activity.objects.filter(plan=plan)
         .with_status_on(day)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "activities",
     "workplan",
     "api",
+    "notifications",
 ]
 
 REST_FRAMEWORK = {
@@ -201,6 +202,32 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Outgoing mail. EMAIL_URL in django-environ's form: smtp://user:password@host:587,
+# smtp+tls://… (STARTTLS), smtp+ssl://… (TLS from the start). With DEBUG on and no EMAIL_URL,
+# messages are printed on the console.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"),
+)
+# A mail server that does not answer gives up after this many seconds, never stalling a page.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Joint Work Plan <workplan@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_NAME = "CBD-CMS Joint Work Plan"
+# The address people reach the site at: every link in an email starts with it.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"),
+).rstrip("/")
+# Password reset links expire after this many seconds (one day); invitations after INVITATION_DAYS.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
+# Password reset requests allowed per hour, per email address and per client address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+# Days before the next annual coordination meeting on which reminders go out: the first when
+# the meeting is this many days away or fewer, then again at each smaller number.
+REMINDER_DAYS = sorted(env.list("REMINDER_DAYS", cast=int, default=[30, 7]), reverse=True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -39,6 +39,24 @@ urlpatterns = i18n_patterns(
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/password/reset/", views.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/welcome/<uidb64>/<token>/", views.InvitationConfirm.as_view(), name="invitation"),
+    path("", include("notifications.urls")),
     # Inside the prefixed addresses so that it can translate the address of a French page back.
     path("language/", set_language, name="set_language"),
     prefix_default_language=False,

@@ -4,7 +4,8 @@ import datetime
 from http import HTTPStatus
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_lockout_response
+from axes.helpers import get_client_ip_address, get_lockout_response
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
@@ -13,6 +14,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -22,9 +24,12 @@ from activities.views import filter_activities, without_empty_values
 from core.audit import audit
 from core.downloads import csv_response
 from core.pagination import paged
+from notifications.reminders import due as reminders_due
 from targets.models import Framework, Target
 from workplan.coverage import coverage_matrix, default_axes, plan_frameworks
 from workplan.forms import AsOfForm, AxesForm, CompareForm, PasswordChangeCountedForm
+from workplan.invitations import invitation_tokens
+from workplan.models import PasswordResetRequest
 from workplan.reports import changes_between, dashboard, default_comparison_dates, default_report_date
 from workplan.timeline import timeline
 
@@ -138,6 +143,9 @@ def dashboard_view(request):
     plan = Plan.objects.current_or_404()
     form, day, status = _as_of(request)
     context = {"plan": plan, "as_of_form": form, "as_of": day, **dashboard(plan, day, request.user)}
+    if request.user.has_perm("activities.update_progress"):
+        # What `manage.py send_reminders` would send if it ran now: staff only.
+        context["reminders"] = reminders_due(timezone.localdate())
     return render(request, "workplan/dashboard.html", context, status=status)
 
 
@@ -276,6 +284,49 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's password reset, in the site's look, with the same answer whether or not the
+    address has an account, and a limit per hour on requests per address and per client."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        client = get_client_ip_address(self.request) or "unknown"
+        now = timezone.now()
+        recent = PasswordResetRequest.objects.filter(requested_at__gte=now - datetime.timedelta(hours=1))
+        if (
+            recent.filter(email=email).count() >= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+            or recent.filter(client=client).count() >= settings.PASSWORD_RESET_LIMIT_PER_CLIENT
+        ):
+            audit("password_reset_limited", self.request)
+            return render(
+                self.request, "registration/password_reset_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS
+            )
+        PasswordResetRequest.objects.filter(requested_at__lt=now - datetime.timedelta(days=1)).delete()
+        PasswordResetRequest.objects.create(email=email, client=client, requested_at=now)
+        audit("password_reset_requested", self.request)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+
+
+class InvitationConfirm(auth_views.PasswordResetConfirmView):
+    """The link of an invitation: the person chooses their own password."""
+
+    template_name = "registration/invitation_confirm.html"
+    token_generator = invitation_tokens
 
 
 class PasswordChange(auth_views.PasswordChangeView):

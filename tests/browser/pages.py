@@ -92,6 +92,12 @@ def seed_pages(plan) -> dict[str, str]:
         "import": "/activities/import/",
         "import-preview": "/activities/import/preview/",  # after uploading `import_upload(plan)`
         "sign-in": "/accounts/login/",
+        "password-reset": "/accounts/password/reset/",
+        "password-reset-sent": "/accounts/password/reset/sent/",
+        "password-reset-bad-link": "/accounts/password/reset/MQ/not-a-token/",
+        "invitation-bad-link": "/accounts/welcome/MQ/not-a-token/",
+        "unsubscribe-bad-link": "/email/unsubscribe/not-a-token/",
+        "email-preferences": "/account/email/",
         "not-found": "/no-such-page/",
     }
 
@@ -117,6 +123,11 @@ PAGES_BY_ROLE = {
         "target-without-activities",
         "coverage",
         "sign-in",
+        "password-reset",
+        "password-reset-sent",
+        "password-reset-bad-link",
+        "invitation-bad-link",
+        "unsubscribe-bad-link",
         "not-found",
     ],
     "Focal points": [
@@ -127,6 +138,8 @@ PAGES_BY_ROLE = {
         "meeting-list",
         "meeting",
         "meeting-form",
+        "target",
+        "email-preferences",
     ],
     "Secretariat staff": [
         "activity-list",
@@ -147,6 +160,7 @@ PAGES_BY_ROLE = {
         "dashboard",
         "import",
         "import-preview",
+        "email-preferences",
         "not-found",
     ],
 }

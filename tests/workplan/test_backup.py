@@ -8,6 +8,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 
 from activities.models import Activity, Status, StatusChange
+from notifications.models import EmailPreferences, Follow, Frequency, SentReminder
 from tests.conftest import ensure_roles, member_of
 from tests.factories import MeetingFactory, record_status
 from workplan.backup import data_models
@@ -33,7 +34,12 @@ def recorded(plan):
     activity = Activity.objects.get(plan=plan, number=14)
     activity.owners.add(staff)
     record_status(activity, Status.IN_PROGRESS, by=staff, note="Started")
-    MeetingFactory(plan=plan, is_public=True, activities=[activity])
+    meeting = MeetingFactory(plan=plan, is_public=True, activities=[activity])
+    # What people follow and chose by email is data too.
+    Follow.objects.create(user=staff, activity=activity, frequency=Frequency.IMMEDIATE, last_change_id=1)
+    Follow.objects.create(user=staff, plan=plan)
+    EmailPreferences.objects.create(user=staff, reminders=False)
+    SentReminder.objects.create(user=staff, activity=activity, meeting=meeting, days_before=7)
     return staff
 
 
@@ -58,6 +64,8 @@ def test_a_backup_restores_identically_into_an_empty_database(recorded, tmp_path
     restored = Activity.objects.get(number=14)
     assert restored.history.exists()
     assert restored.status_changes.get().note == "Started"
+    assert Follow.objects.count() == 2 and SentReminder.objects.count() == 1
+    assert EmailPreferences.objects.get().reminders is False
 
 
 @pytest.mark.django_db(transaction=True)

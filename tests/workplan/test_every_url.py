@@ -65,6 +65,17 @@ ACCESS = {
     "set_language": (ANYONE, ANYONE),  # a GET only goes back; a POST sets a cookie
     "password_change": (SIGNED_IN, SIGNED_IN),
     "password_change_done": (SIGNED_IN, NOBODY),
+    "password_reset": (ANYONE, ANYONE),
+    "password_reset_done": (ANYONE, NOBODY),
+    "password_reset_confirm": (ANYONE, ANYONE),
+    "password_reset_complete": (ANYONE, NOBODY),
+    "invitation": (ANYONE, ANYONE),
+    "notifications:preferences": (SIGNED_IN, SIGNED_IN),
+    "notifications:follow": (NOBODY, SIGNED_IN),
+    "notifications:unsubscribe": (ANYONE, ANYONE),
+    "notifications:plan-feed": (ANYONE, NOBODY),
+    "notifications:target-feed": (ANYONE, NOBODY),
+    "notifications:activity-feed": (ANYONE, NOBODY),
     "healthz": (ANYONE, NOBODY),
     "admin:login": (ANYONE, ANYONE),
     "admin:logout": (NOBODY, ANYONE),
@@ -128,6 +139,8 @@ def parameters(route: Route, world) -> dict:
         "app_label": "activities",
         "content_type_id": ContentType.objects.get_for_model(Activity).pk,
         "id": world["root"].pk,
+        "uidb64": "MQ",  # a password reset or invitation link that is not valid
+        "token": "not-a-token",
     }
     activity, meeting = world["activity"], world["meeting"]
     if "meeting" in route.route:

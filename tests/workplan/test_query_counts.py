@@ -49,24 +49,27 @@ def urls(plan):
         # prefetched targets and owners of the page
         "list": (reverse("activities:list") + "?aichi=11&aichi=12&sort=-updated", 10),
         # session, user, permissions, activity, its targets, rows with their targets' labels,
-        # owners, references, status history, owner choices for the form, meetings
-        "detail": (activity.get_absolute_url(), 10),
+        # owners, references, status history, owner choices for the form, meetings, whether the
+        # reader follows it
+        "detail": (activity.get_absolute_url(), 11),
         # session, user, permissions, activity, its records, their owners and citations,
         # target links, row links
         "history": (reverse("activities:history", args=[activity.pk]), 9),
         # session, user, plan, frameworks, targets with counts
         "targets": (reverse("target-list"), 6),
         # session, user, plan, target, paired targets, count, a page of activities with
-        # targets and owners
-        "target": (Target.objects.get_by_natural_key("aichi", 11).get_absolute_url(), 9),
+        # targets and owners, whether the reader follows it
+        "target": (Target.objects.get_by_natural_key("aichi", 11).get_absolute_url(), 10),
         # session, user, plan, its frameworks, targets, the plan's pairs, the cells counted in
         # SQL, the activities they list
         "coverage": (reverse("coverage"), 8),
         # session, user, user and group permissions, plan, count, meetings, their activities
         "meetings": (reverse("activities:meeting-list"), 8),
         # session, user, permissions, plan, by status, by lead, by target, targets, last annual
-        # meeting the reader may see, activities not updated since, overdue activities
-        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 11),
+        # meeting the reader may see, activities not updated since, overdue activities; for
+        # staff, the reminders' preview: the next annual meeting and, once reminders have
+        # started, the last one and the owners to remind (with what was sent)
+        "dashboard": (reverse("dashboard") + "?as_of=2017-12-31", 14),
         # session, user, permissions, plan, targets for the filter form, owner choices, the
         # activities, their rows with their targets' labels, their status changes, the meetings
         "timeline": (reverse("timeline") + "?aichi=11&aichi=12&aichi=5", 10),
