@@ -9,8 +9,11 @@ from targets.models import Target
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = EmailPreferences
-        fields = ["reminders"]
-        labels = {"reminders": _("Remind me before the annual coordination meeting")}
+        fields = ["reminders", "language"]
+        labels = {
+            "reminders": _("Remind me before the annual coordination meeting"),
+            "language": _("Language of the messages"),
+        }
         help_texts = {
             "reminders": _(
                 "A message listing the activities you own that nobody has updated since the last "

@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -57,6 +58,18 @@ def message(to: str, subject: str, template: str, context: dict, *, unsubscribe:
     )
     email.attach_alternative(render_to_string(f"notifications/email/{template}.html", context), "text/html")
     return email
+
+
+def in_language_of(user):
+    """Write to `user` in the language of their email preferences (the site's default when
+    they have none): subject, text, links. A context manager; reads their preferences."""
+    from notifications.models import EmailPreferences
+
+    language = (
+        EmailPreferences.objects.filter(user=user).values_list("language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
+    return translation.override(language)
 
 
 def display_name(user) -> str:

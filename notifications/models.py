@@ -108,6 +108,12 @@ class EmailPreferences(models.Model):
             "since the last one."
         ),
     )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the messages sent to this person.",
+    )
 
     class Meta:
         verbose_name = "email preferences"

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from activities.models import Activity, Meeting, MeetingKind
-from notifications.mail import absolute, display_name, message, unsubscribe_url
+from notifications.mail import absolute, display_name, in_language_of, message, unsubscribe_url
 from notifications.models import EmailPreferences, SentReminder
 
 
@@ -88,6 +90,11 @@ def due(today: datetime.date) -> Due:
 
 
 def message_for(state: Due, reminder: Reminder):
+    with in_language_of(reminder.user):
+        return _message_for(state, reminder)
+
+
+def _message_for(state: Due, reminder: Reminder):
     activities = [
         {
             "activity": activity,
@@ -96,10 +103,11 @@ def message_for(state: Due, reminder: Reminder):
         for activity in reminder.activities
     ]
     count = len(activities)
-    subject = (
-        f"{count} activit{'y' if count == 1 else 'ies'} to update before the annual meeting "
-        f"on {state.meeting.date:%-d %B %Y}"
-    )
+    subject = ngettext(
+        "%(count)d activity to update before the annual meeting on %(date)s",
+        "%(count)d activities to update before the annual meeting on %(date)s",
+        count,
+    ) % {"count": count, "date": date_format(state.meeting.date)}
     context = {
         "name": display_name(reminder.user),
         "activities": activities,

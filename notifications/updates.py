@@ -8,9 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import StatusChange
-from notifications.mail import absolute, display_name, message, unsubscribe_url
+from notifications.mail import absolute, display_name, in_language_of, message, unsubscribe_url
 from notifications.models import Follow, Frequency
 
 
@@ -62,7 +64,7 @@ def _context(entry: Pending, changes: list) -> dict:
             {
                 "change": change,
                 "activity_url": absolute(change.activity.get_absolute_url()),
-                "who": display_name(change.changed_by) if change.changed_by else "Someone",
+                "who": display_name(change.changed_by) if change.changed_by else _("Someone"),
             }
             for change in changes
         ],
@@ -74,18 +76,28 @@ def _context(entry: Pending, changes: list) -> dict:
 
 
 def messages_for(entry: Pending, frequency: str) -> list[tuple[object, int]]:
-    """The messages for one person, each with the last change it carries."""
+    """The messages for one person, each with the last change it carries, in their language."""
+    with in_language_of(entry.user):
+        return _messages_for(entry, frequency)
+
+
+def _messages_for(entry: Pending, frequency: str) -> list[tuple[object, int]]:
     stop_all = unsubscribe_url("updates", entry.user.pk, frequency)
     if frequency == Frequency.DAILY:
         count = len(entry.changes)
-        subject = f"{count} status change{'s' if count != 1 else ''} in what you follow"
+        subject = ngettext(
+            "%(count)d status change in what you follow", "%(count)d status changes in what you follow", count
+        ) % {"count": count}
         email = message(
             entry.user.email, subject, "digest", _context(entry, entry.changes), unsubscribe=stop_all
         )
         return [(email, entry.changes[-1].pk)]
     result = []
     for change in entry.changes:
-        subject = f"Activity {change.activity.number}: {change.get_new_status_display()}"
+        subject = _("Activity %(number)s: %(status)s") % {
+            "number": change.activity.number,
+            "status": change.get_new_status_display(),
+        }
         email = message(entry.user.email, subject, "change", _context(entry, [change]), unsubscribe=stop_all)
         result.append((email, change.pk))
     return result

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +20,9 @@ from notifications.models import EmailPreferences, Follow
 @login_required
 def preferences(request):
     """Whether to be reminded before the annual meeting, and what the person follows."""
-    prefs = EmailPreferences.objects.filter(user=request.user).first() or EmailPreferences(user=request.user)
+    prefs = EmailPreferences.objects.filter(user=request.user).first() or EmailPreferences(
+        user=request.user, language=translation.get_language() or settings.LANGUAGE_CODE
+    )
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=prefs)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from notifications.mail import absolute, display_name, message
+from notifications.mail import absolute, display_name, in_language_of, message
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -41,9 +42,14 @@ def invitation_url(user) -> str:
 
 
 def invitation_message(user, invited_by):
+    with in_language_of(user):
+        return _invitation_message(user, invited_by)
+
+
+def _invitation_message(user, invited_by):
     return message(
         user.email,
-        "You are invited",
+        _("You are invited"),
         "invitation",
         {
             "name": display_name(user),

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities.models import Activity, MeetingKind
 from notifications.models import EmailPreferences, SentReminder
@@ -127,7 +127,7 @@ def test_a_mail_server_that_refuses_fails_the_command_and_records_nothing(setup,
 
 def test_a_person_who_declines_reminders_gets_none(setup, smtp_server, client):
     client.force_login(setup["maria"])
-    client.post(reverse("notifications:preferences"), {})  # the box left unticked
+    client.post(reverse("notifications:preferences"), {"language": "en"})  # the box left unticked
     assert EmailPreferences.objects.get(user=setup["maria"]).reminders is False
     run()
     assert [m["To"] for m in smtp_server.messages] == ["amina@example.org"]
@@ -181,3 +181,19 @@ def test_the_preview_reads_as_many_queries_however_many_people_it_lists(setup, c
         page = client.get(reverse("dashboard")).content.decode()
     assert "owner4@example.org" in page
     assert len(many.captured_queries) == len(few.captured_queries) <= 14  # the dashboard guard
+
+
+def test_reminders_are_written_in_the_language_each_person_chose(setup, smtp_server, client):
+    client.force_login(setup["amina"])
+    client.post("/fr/account/email/", {"reminders": "on", "language": "fr"})
+    assert EmailPreferences.objects.get(user=setup["amina"]).language == "fr"
+    run()
+
+    [french] = smtp_server.to("amina@example.org")
+    [english] = smtp_server.to("maria@example.org")
+    with translation.override("fr"):
+        update_it = translation.gettext("Update it: %(url)s") % {"url": ""}
+    assert update_it.strip() in text(french)
+    assert "/fr/activities/" in text(french)
+    assert "Update it:" in text(english) and "/fr/" not in text(english)
+    assert french["Subject"] != english["Subject"]
