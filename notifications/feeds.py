@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from activities.models import Activity, Plan, StatusChange
@@ -31,13 +33,15 @@ class ChangesFeed(Feed):
         )
 
     def item_title(self, change):
-        return (
-            f"Activity {change.activity.number}, {change.activity.title}: "
-            f"{change.get_old_status_display()} → {change.get_new_status_display()}"
-        )
+        return _("Activity %(number)s, %(title)s: %(old)s → %(new)s") % {
+            "number": change.activity.number,
+            "title": change.activity.title,
+            "old": change.get_old_status_display(),
+            "new": change.get_new_status_display(),
+        }
 
     def item_description(self, change):
-        took_effect = f"Took effect on {change.effective_on:%-d %B %Y}."
+        took_effect = _("Took effect on %(date)s.") % {"date": date_format(change.effective_on)}
         return f"{change.note}\n\n{took_effect}" if change.note else took_effect
 
     def item_link(self, change):
@@ -61,13 +65,13 @@ class PlanChangesFeed(ChangesFeed):
         return Plan.objects.current_or_404()
 
     def title(self, plan):
-        return f"Status changes: {plan.title}"
+        return _("Status changes: %(plan)s") % {"plan": plan.title}
 
     def link(self, plan):
         return reverse("activities:list")
 
     def subtitle(self, plan):
-        return "Every change of an activity's status in the joint work plan."
+        return _("Every change of an activity's status in the joint work plan.")
 
     def changes(self, plan):
         return StatusChange.objects.filter(activity__plan=plan)
@@ -78,13 +82,13 @@ class TargetChangesFeed(ChangesFeed):
         return get_object_or_404(Target.objects.with_framework(), framework__slug=framework, number=number)
 
     def title(self, target):
-        return f"Status changes: activities serving {target}"
+        return _("Status changes: activities serving %(target)s") % {"target": target}
 
     def link(self, target):
         return target.get_absolute_url()
 
     def subtitle(self, target):
-        return f"Every change of the status of an activity that serves {target}."
+        return _("Every change of the status of an activity that serves %(target)s.") % {"target": target}
 
     def changes(self, target):
         return StatusChange.objects.filter(activity__targets=target)
@@ -95,13 +99,16 @@ class ActivityChangesFeed(ChangesFeed):
         return get_object_or_404(Activity, pk=pk)
 
     def title(self, activity):
-        return f"Status changes: Activity {activity.number}, {activity.title}"
+        return _("Status changes: Activity %(number)s, %(title)s") % {
+            "number": activity.number,
+            "title": activity.title,
+        }
 
     def link(self, activity):
         return activity.get_absolute_url()
 
     def subtitle(self, activity):
-        return "Every change of this activity's status."
+        return _("Every change of this activity's status.")
 
     def changes(self, activity):
         return StatusChange.objects.filter(activity=activity)

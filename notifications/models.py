@@ -83,10 +83,10 @@ class Follow(models.Model):
     @property
     def description(self) -> str:
         if self.plan_id:
-            return f"the whole plan ({self.plan})"
+            return _("the whole plan (%(plan)s)") % {"plan": self.plan}
         if self.target_id:
             return str(self.target)
-        return f"Activity {self.activity.number}: {self.activity}"
+        return _("Activity %(number)s: %(title)s") % {"number": self.activity.number, "title": self.activity}
 
     def changes(self) -> models.QuerySet:
         """The status changes this follow covers (all of them, sent or not)."""

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.mail import get_connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit
 from workplan.invitations import invitation_message
@@ -16,7 +18,7 @@ class InvitingUserAdmin(UserAdmin):
 
     actions = ["send_invitation"]
 
-    @admin.action(description="Send invitation", permissions=["change"])
+    @admin.action(description=gettext_lazy("Send invitation"), permissions=["change"])
     def send_invitation(self, request, queryset):
         invited, skipped = [], []
         try:
@@ -33,17 +35,25 @@ class InvitingUserAdmin(UserAdmin):
         except (smtplib.SMTPException, OSError) as error:
             self.message_user(
                 request,
-                f"The mail server failed ({error}). Invited: {', '.join(invited) or 'nobody'}; "
-                "the others were not invited: try again later.",
+                _(
+                    "The mail server failed (%(error)s). Invited: %(invited)s; the others were not "
+                    "invited: try again later."
+                )
+                % {"error": error, "invited": ", ".join(invited) or _("nobody")},
                 messages.ERROR,
             )
             return
         if invited:
-            self.message_user(request, f"Invitation sent to {', '.join(invited)}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Invitation sent to %(people)s.") % {"people": ", ".join(invited)},
+                messages.SUCCESS,
+            )
         if skipped:
             self.message_user(
                 request,
-                f"Not invited (no email address, or the account is inactive): {', '.join(skipped)}.",
+                _("Not invited (no email address, or the account is inactive): %(people)s.")
+                % {"people": ", ".join(skipped)},
                 messages.WARNING,
             )
 
