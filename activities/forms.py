@@ -94,8 +94,21 @@ class MeetingForm(VersionedModelForm):
             "notes": forms.Textarea(attrs={"rows": 10}),
             "activities": forms.CheckboxSelectMultiple,
         }
-        labels = {"place": _("Place or medium"), "is_public": _("Public: focal points may read the notes")}
-        help_texts = {"notes": _("Plain text; leave an empty line between paragraphs.")}
+        labels = {
+            "kind": _("Kind"),
+            "date": _("Date"),
+            "place": _("Place or medium"),
+            "participants": _("Participants"),
+            "notes": _("Notes"),
+            "is_public": _("Public: focal points may read the notes"),
+            "activities": _("Activities discussed"),
+        }
+        help_texts = {
+            "place": _("Where it was held, or the medium (“video call”)."),
+            "participants": _("One participant per line."),
+            "notes": _("Plain text; leave an empty line between paragraphs."),
+            "is_public": _("Public notes can be read by focal points."),
+        }
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,8 @@ class PreferencesForm(forms.ModelForm):
             "reminders": _(
                 "A message listing the activities you own that nobody has updated since the last "
                 "annual coordination meeting, some days before the next one and again as it approaches."
-            )
+            ),
+            "language": _("Reminders, followed updates and invitations are written in it."),
         }
 
 
