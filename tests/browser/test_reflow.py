@@ -3,6 +3,7 @@ scroll of the page itself, signed out and as each role, with data that fills its
 content (the timeline, the coverage matrix) scrolls inside its own labelled region."""
 
 import pytest
+from django.conf import settings
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.pages import ROLE_NAMES, UPLOAD_FIRST, import_upload, reachable, seed_pages
@@ -26,8 +27,10 @@ MEASURE = """() => {
 }"""
 
 
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 @pytest.mark.parametrize("role", [None, "Focal points", "Secretariat staff", "admin"], ids=ROLE_NAMES.get)
-def test_every_page_fits_a_320_px_screen(live_server, live_plan, make_user, new_page, role):
+def test_every_page_fits_a_320_px_screen(live_server, live_plan, make_user, new_page, role, language):
+    """In every language: French and Spanish words are longer than English ones."""
     paths = seed_pages(live_plan)
     page = new_page(viewport=NARROWEST)
     if role:
@@ -38,11 +41,12 @@ def test_every_page_fits_a_320_px_screen(live_server, live_plan, make_user, new_
     for name in reachable(role):
         if name in UPLOAD_FIRST:
             upload(page, live_server.url, *import_upload(live_plan))
-        page.goto(live_server.url + paths[name])
+        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+        page.goto(live_server.url + prefix + paths[name])
         measured = page.evaluate(MEASURE)
         if measured["scroll"] > NARROWEST["width"]:
             too_wide[name] = measured
-            screenshot(page, f"reflow-{name}-{ROLE_NAMES[role]}-320")
+            screenshot(page, f"reflow-{name}-{ROLE_NAMES[role]}-320-{language}")
 
     assert not too_wide, "\n".join(f"{name}: {measured}" for name, measured in too_wide.items())
 
