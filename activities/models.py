@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.expressions import display_name, joined, split
+from core.expressions import display_name, every_word_in, joined, split
 from core.versioning import Versioned
 from targets.models import Framework, Target
 
@@ -136,14 +136,7 @@ class ReferenceQuerySet(models.QuerySet):
 
     def search(self, text: str) -> "ReferenceQuerySet":
         """References whose name, title or note contains every word of `text`."""
-        query = models.Q()
-        for word in text.split():
-            query &= (
-                models.Q(name__icontains=word)
-                | models.Q(title__icontains=word)
-                | models.Q(note__icontains=word)
-            )
-        return self.filter(query)
+        return self.filter(every_word_in(text, "name", "title", "note"))
 
 
 class Reference(Versioned):
@@ -257,10 +250,7 @@ class ActivityQuerySet(models.QuerySet):
 
     def search(self, text: str) -> "ActivityQuerySet":
         """Activities whose title or text contains every word of `text`."""
-        query = models.Q()
-        for word in text.split():
-            query &= models.Q(title__icontains=word) | models.Q(text__icontains=word)
-        return self.filter(query)
+        return self.filter(every_word_in(text, "title", "text"))
 
     def not_updated_since(self, day: datetime.date | None) -> "ActivityQuerySet":
         """Activities whose progress nobody has recorded on or after `day` (never, when None):
@@ -626,14 +616,7 @@ class MeetingQuerySet(models.QuerySet):
     def search(self, text: str) -> "MeetingQuerySet":
         """Meetings whose place, participants or notes contain every word of `text`. Apply to
         `visible_to(reader)`: the notes are the meeting's."""
-        query = models.Q()
-        for word in text.split():
-            query &= (
-                models.Q(place__icontains=word)
-                | models.Q(participants__icontains=word)
-                | models.Q(notes__icontains=word)
-            )
-        return self.filter(query)
+        return self.filter(every_word_in(text, "place", "participants", "notes"))
 
     def visible_to(self, user) -> "MeetingQuerySet":
         """Every meeting for secretariat staff, public ones for focal points, none otherwise.
