@@ -173,7 +173,13 @@ def wrk(path: str, connections: int, seconds: int, session: str) -> dict:
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     if result["non2xx"] or result["errors"]:
-        raise RuntimeError(f"{path}: {result['non2xx']} answers not 2xx, {result['errors']} errors")
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+        answer = connection.getresponse()
+        raise RuntimeError(
+            f"{path}: {result['non2xx']} answers not 2xx, {result['errors']} errors; "
+            f"one request gives {answer.status} {answer.getheader('Location') or ''}: {answer.read(300)!r}"
+        )
     return result
 
 
