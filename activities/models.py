@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Cast, Coalesce, Concat, LPad
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce, Concat, LPad, NullIf
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.expressions import display_name, every_word_in, joined, split
+from core.translation import reader_language
 from core.versioning import Versioned
 from targets.models import Framework, Target
 
@@ -177,10 +179,17 @@ class PlanRowQuerySet(models.QuerySet):
     def with_target_labels(self) -> "PlanRowQuerySet":
         """Annotate the labels of each row's targets, read in the rows' own query (`target_labels`)."""
         framework = "target__framework__"
+        label = models.F(f"{framework}target_label")
+        language = reader_language()
+        if language != settings.LANGUAGE_CODE.split("-")[0]:  # the framework's own word for it
+            translated = KeyTextTransform(
+                "target_label", KeyTransform(language, models.F(f"{framework}translations"))
+            )
+            label = Coalesce(NullIf(translated, models.Value("")), label, output_field=models.TextField())
         sortable_label = Concat(
             LPad(Cast(f"{framework}position", models.TextField()), 5, models.Value("0")),
             LPad(Cast("target__number", models.TextField()), 5, models.Value("0")),
-            f"{framework}target_label",
+            label,
             models.Value(" "),
             Cast("target__number", models.TextField()),
             output_field=models.TextField(),

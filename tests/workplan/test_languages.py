@@ -191,3 +191,13 @@ def test_the_language_machinery_adds_no_query(client, plan, path, language):
         assert client.get(f"/{language}{path}").status_code == 200
 
     assert len(other) == len(english)
+
+
+def test_a_rows_targets_are_named_in_the_readers_language(client, plan):
+    from activities.models import Activity
+
+    activity = Activity.objects.filter(plan=plan, rows__isnull=False).first()
+    page = client.get(f"/fr{activity.get_absolute_url()}").content.decode()
+
+    assert "Objectif d’Aichi" in page
+    assert "Aichi Target" not in page.split('class="tip"')[0]  # tooltips aside: only official words there
