@@ -105,3 +105,24 @@ def test_saving_only_the_owners_does_not_say_the_status_changed(client, plan):
     message = " ".join(str(m) for m in response.wsgi_request._messages)
     assert "status now" not in message and "is now" not in message
     assert "owner" in message.lower()
+
+
+def test_an_owner_who_left_the_secretariat_stays_until_someone_removes_them(client, plan):
+    activity = Activity.objects.get(plan=plan, number=9)
+    former = member_of("Secretariat staff", "former")
+    activity.owners.set([former])
+    former.groups.clear()  # left the secretariat
+    client.force_login(member_of("Secretariat staff", "staff"))
+
+    # Saving a new status from the activity page keeps the owners it shows, the former one too.
+    assert post_progress(client, activity, status="completed").status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == "completed"
+    assert list(activity.owners.all()) == [former]
+
+    # But nobody can name them owner of another activity.
+    other = Activity.objects.get(plan=plan, number=27)
+    response = post_progress(client, other, owners=[str(former.pk)])
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "owners" in response.context["form"].errors
+    assert not other.owners.filter(pk=former.pk).exists()
