@@ -126,8 +126,10 @@ def progress_errors(
         )
     if due_date is not UNCHANGED and due_date is not None and not activity.plan.covers(due_date):
         refuse("due_date", activity.plan.outside_period_message(), "outside_plan_period")
+    if owners is not UNCHANGED and owner_ids is None:
+        owner_ids = set(activity.owners.values_list("pk", flat=True))
     if owners is not UNCHANGED:
-        new = {owner.pk for owner in owners} - set(activity.owners.values_list("pk", flat=True))
+        new = {owner.pk for owner in owners} - owner_ids
         allowed = set(owner_candidates().filter(pk__in=new).values_list("pk", flat=True))  # staff
         for owner in owners:
             if owner.pk in new - allowed:
@@ -141,7 +143,7 @@ def progress_errors(
         status == activity.status
         and not note
         and (
-            owners is UNCHANGED or {o.pk for o in owners} == set(activity.owners.values_list("pk", flat=True))
+            owners is UNCHANGED or {o.pk for o in owners} == owner_ids
         )
         and (due_date is UNCHANGED or due_date == activity.due_date)
     )
