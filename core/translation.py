@@ -7,8 +7,6 @@ language without an official text shows the English one, marked as such, so that
 so and mark it ``lang="en"``.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import models
 from django.utils import translation
@@ -16,23 +14,32 @@ from django.utils import translation
 
 def reader_language() -> str:
     """The active language's code without a region ("fr" for "fr-ca")."""
-    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return (translation.get_language() or settings.LANGUAGE_CODE).partition("-")[0]
 
 
-@dataclass(frozen=True)
 class Wording:
-    """A text with the language it is in; renders as the text."""
+    """A text with the language it is in; renders as the text. (A plain class with slots: a list
+    page makes a few hundred of them.)"""
 
-    text: str
-    lang: str
-    source: str = ""
-    fallback: bool = False  # the reader's language has no official text: this is the English one
+    __slots__ = ("text", "lang", "source", "fallback")
+
+    def __init__(self, text: str, lang: str, source: str = "", fallback: bool = False):
+        self.text = text
+        self.lang = lang
+        self.source = source
+        # The reader's language has no official text: this is the English one.
+        self.fallback = fallback
 
     def __str__(self) -> str:
         return self.text
 
     def __bool__(self) -> bool:
         return bool(self.text)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Wording) and (self.text, self.lang) == (other.text, other.lang)
+
+    __hash__ = None
 
 
 class Translated(models.Model):
@@ -53,7 +60,7 @@ class Translated(models.Model):
         """The official `field` in `language` (the reader's by default), else the English one."""
         language = language or reader_language()
         english = getattr(self, field)
-        base = settings.LANGUAGE_CODE.split("-")[0]
+        base = settings.LANGUAGE_CODE.partition("-")[0]
         if language == base:
             return Wording(english, base)
         entry = (self.translations or {}).get(language) or {}
