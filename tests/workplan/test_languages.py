@@ -201,3 +201,21 @@ def test_a_rows_targets_are_named_in_the_readers_language(client, plan):
 
     assert "Objectif d’Aichi" in page
     assert "Aichi Target" not in page.split('class="tip"')[0]  # tooltips aside: only official words there
+
+
+def test_dates_read_in_the_readers_language_and_date_fields_keep_iso_values(client, plan):
+    import datetime
+
+    from activities.models import Activity, Status
+    from tests.factories import record_status
+
+    activity = Activity.objects.get(plan=plan, number=14)
+    record_status(activity, Status.IN_PROGRESS, effective_on=datetime.date(2017, 2, 3))
+
+    path = activity.get_absolute_url()  # in English: each request below activates its language
+    assert "3 Feb 2017" in client.get(path).content.decode()
+    assert "3 fév 2017" in client.get(f"/fr{path}").content.decode()
+    assert "3 feb 2017" in client.get(f"/es{path}").content.decode()
+    for prefix in ("", "/fr", "/es"):
+        page = client.get(f"{prefix}/coverage/", {"as_of": "2017-06-01"}).content.decode()
+        assert 'value="2017-06-01"' in page
