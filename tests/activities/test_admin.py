@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from activities.models import Activity, Meeting, PlanRow, Status, StatusChange
+from activities.models import Activity, Meeting, PlanRow, Status, StatusChange, Via
 from targets.models import Framework, Target
 from tests.admin_forms import activity_change_data
 from tests.factories import MeetingFactory, UserFactory, record_status
@@ -140,12 +140,18 @@ def test_a_status_changed_in_admin_is_recorded_in_the_history(admin_client, admi
 
     assert response.status_code == HTTPStatus.FOUND
     change = activity.status_changes.get()
-    assert (change.old_status, change.new_status, change.changed_by) == (
+    assert (change.old_status, change.new_status, change.changed_by, change.via) == (
         Status.NOT_REPORTED,
         Status.COMPLETED,
         admin_user,
+        Via.ADMIN,
     )
     assert activity.targets.count() == links
+    made_in_admin = admin_client.get(admin_url(StatusChange, "changelist"), {"via__exact": Via.ADMIN})
+    made_on_the_page = admin_client.get(admin_url(StatusChange, "changelist"), {"via__exact": Via.WEB})
+    assert list(made_in_admin.context["cl"].result_list) == [change]
+    assert '<td class="field-via">Django admin</td>' in made_in_admin.text
+    assert list(made_on_the_page.context["cl"].result_list) == []
 
 
 def test_history_cannot_be_edited_or_deleted_in_admin(admin_client, populated):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from activities.models import Activity, Meeting, PlanRow, Reference, RowActivity, Status
+from activities.models import Activity, Meeting, PlanRow, Reference, RowActivity, Status, Via
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import MeetingFactory, record_status
@@ -37,6 +37,7 @@ def test_a_status_change_in_the_browser_is_in_the_history_with_its_author(client
         r for r in records if r.prev_record and "status" in r.diff_against(r.prev_record).changed_fields
     )
     assert (status_change.history_user, status_change.status) == (staff, Status.IN_PROGRESS)
+    assert activity.status_changes.get().via == Via.WEB  # made on the activity page
     assert status_change.prev_record.status == Status.NOT_REPORTED
     assert [owner.user for owner in records[0].owners.all()] == [staff]
     assert all(record.history_user == staff for record in records[:2])
@@ -176,7 +177,9 @@ def test_citing_a_reference_in_admin_is_in_the_history_with_who_and_old_and_new(
     assert {row.reference for row in latest.prev_record.references.all()} == set(cited)
     old = ", ".join(sorted(str(r) for r in cited))
     new = ", ".join(sorted(str(r) for r in [*cited, added]))
-    assert f"References: “{old}” → “{new}”" in _history_page(admin_client, activity)
+    page = _history_page(admin_client, activity)
+    assert f"admin changed References: “{old}” → “{new}”" in page
+    assert "a command created it" in page  # by `load_plan`
 
 
 def test_placing_an_activity_under_a_row_and_removing_it_are_in_the_history(admin_client, admin_user, plan):
