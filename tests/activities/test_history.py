@@ -235,3 +235,18 @@ def test_editing_a_reference_in_admin_leaves_a_record_of_who_and_old_and_new(adm
     history = admin_client.get(reverse("admin:activities_reference_history", args=[reference.pk]))
     assert history.status_code == HTTPStatus.OK
     assert "Twentieth meeting, Montreal" in history.text
+
+
+def test_the_change_history_page_shows_the_latest_100_changes_newest_first(client, plan):
+    activity = Activity.objects.get(plan=plan, number=5)
+    for n in range(1, 111):
+        activity.title = f"Title number {n}"
+        activity.save()
+    client.force_login(member_of("Secretariat staff", "staff"))
+
+    response = client.get(reverse("activities:history", args=[activity.pk]))
+
+    shown = re.findall(r"Title: “[^”]*” → “Title number (\d+)”", " ".join(response.text.split()))
+    assert response.text.count("<li><time") == 100
+    assert [int(n) for n in shown] == list(range(110, 10, -1))
+    assert "the latest 100" in response.text
