@@ -15,6 +15,7 @@ from notifications.models import EmailPreferences, Follow, Frequency, SentRemind
 from tests.conftest import ensure_roles, member_of
 from tests.factories import MeetingFactory, record_status
 from workplan.backup import data_models
+from workplan.models import PasswordResetRequest
 
 
 def snapshot() -> list:
@@ -361,3 +362,30 @@ def test_a_user_restored_without_passwords_cannot_sign_in_with_the_old_one(
         reverse("login"), {"username": "staff", "password": "a new long passphrase"}, REMOTE_ADDR="10.0.0.3"
     )
     assert response.status_code == HTTPStatus.FOUND
+
+
+def test_a_backup_is_marked_and_holds_the_data_but_not_password_reset_requests(recorded, tmp_path):
+    PasswordResetRequest.objects.create(email="forgetful@example.org", client="10.0.0.5")
+    backup = tmp_path / "backup.json"
+    call_command("backup_data", str(backup), stdout=io.StringIO())
+
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    kinds = {record["model"] for record in document["objects"]}
+
+    assert (document["format"], document["format_version"]) == ("cbd-cms-workplan-backup", 1)
+    assert document["migrations"]["activities"] and document["migrations"]["auth"]
+    assert {
+        "targets.target",
+        "activities.plan",
+        "activities.activity",
+        "activities.statuschange",
+        "activities.historicalactivity",
+        "activities.meeting",
+        "auth.user",
+        "auth.group",
+        "notifications.follow",
+        "notifications.emailpreferences",
+        "notifications.sentreminder",
+    } <= kinds
+    assert "workplan.passwordresetrequest" not in kinds
+    assert "forgetful@example.org" not in backup.read_text(encoding="utf-8")
