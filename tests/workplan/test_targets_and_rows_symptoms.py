@@ -1,5 +1,8 @@
 """Issue 11, symptom 3: what an activity serves reads the same on every page after an admin edit."""
 
+import csv
+import io
+
 from django.urls import reverse
 
 from activities.models import Activity, ActivityTarget, PlanRow, RowActivity, RowTarget
@@ -118,7 +121,17 @@ def test_adding_a_target_to_a_row_adds_it_to_every_activity_under_the_row(admin_
     assert admin_client.post(url, data).status_code == 302
 
     assert all("Aichi Target 19" in served(activity) for activity in under)
-    assert {a.number for a in under} <= listed(admin_client, aichi=19)
+    # Every reader of what an activity serves agrees.
+    numbers = {a.number for a in under}
+    assert numbers <= listed(admin_client, aichi=19)
+    assert numbers <= cell(admin_client, 5, 19)  # row 4 pairs Migratory Species Target 5
+    target_page = admin_client.get(reverse("target-detail", args=["aichi", 19]))
+    assert numbers <= {a.number for a in target_page.context["activities"]}
+    api = admin_client.get("/api/activities/", {"aichi": 19, "page_size": 100}).json()["results"]
+    assert numbers <= {a["number"] for a in api if 19 in a["aichi_targets"]}
+    export = admin_client.get(reverse("activities:export", args=["csv"]), {"aichi": 19})
+    rows = csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")))
+    assert numbers <= {int(r["Number"]) for r in rows if "19" in r["Aichi Targets"].split(", ")}
     pairing = RowTarget.history.filter(row_id=row.pk, target_id=aichi_19.pk).get()
     assert (pairing.history_type, pairing.history_user) == ("+", admin_user)
     history = admin_client.get(reverse("activities:history", args=[under[0].pk])).text
