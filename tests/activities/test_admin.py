@@ -1,15 +1,18 @@
 """Admins edit the whole plan in Django admin; nobody else gets in."""
 
+import html
 from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from activities.models import Activity, Meeting, PlanRow, Status, StatusChange
+from activities.models import Activity, Meeting, PlanRow, Status, StatusChange, Via
+from core.versioning import Versioned
 from targets.models import Framework, Target
 from tests.admin_forms import activity_change_data
 from tests.factories import MeetingFactory, UserFactory, record_status
+from tests.forms import form_data
 
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in {"targets", "activities"}),
@@ -140,12 +143,18 @@ def test_a_status_changed_in_admin_is_recorded_in_the_history(admin_client, admi
 
     assert response.status_code == HTTPStatus.FOUND
     change = activity.status_changes.get()
-    assert (change.old_status, change.new_status, change.changed_by) == (
+    assert (change.old_status, change.new_status, change.changed_by, change.via) == (
         Status.NOT_REPORTED,
         Status.COMPLETED,
         admin_user,
+        Via.ADMIN,
     )
     assert activity.targets.count() == links
+    made_in_admin = admin_client.get(admin_url(StatusChange, "changelist"), {"via__exact": Via.ADMIN})
+    made_on_the_page = admin_client.get(admin_url(StatusChange, "changelist"), {"via__exact": Via.WEB})
+    assert list(made_in_admin.context["cl"].result_list) == [change]
+    assert '<td class="field-via">Django admin</td>' in made_in_admin.text
+    assert list(made_on_the_page.context["cl"].result_list) == []
 
 
 def test_history_cannot_be_edited_or_deleted_in_admin(admin_client, populated):
@@ -178,3 +187,55 @@ def test_meeting_admin_records_the_activities_discussed(admin_client, plan):
 
     assert response.status_code == HTTPStatus.FOUND
     assert set(Meeting.objects.get().activities.all()) == set(activities)
+
+
+# For each versioned record admin edits: a field to change, and how to find a record of it.
+VERSIONED_EDITS = {
+    "activities.Secretariat": "name",
+    "activities.Plan": "title",
+    "activities.PlanRow": "position",
+    "activities.Reference": "title",
+    "activities.Activity": "title",
+    "activities.Meeting": "place",
+    "targets.Framework": "name",
+    "targets.Goal": "title",
+    "targets.Target": "short_title",
+}
+VERSIONED = sorted(
+    (model for model in admin.site._registry if issubclass(model, Versioned)), key=lambda m: m._meta.label
+)
+
+
+def test_every_versioned_record_in_admin_is_covered_by_the_stale_save_test():
+    assert sorted(model._meta.label for model in VERSIONED) == sorted(VERSIONED_EDITS)
+
+
+@pytest.mark.parametrize("model", VERSIONED, ids=lambda model: model._meta.label)
+def test_a_second_admins_stale_save_is_refused_naming_who_changed_what(
+    admin_client, client, django_user_model, plan, model
+):
+    MeetingFactory(plan=plan)
+    obj = model.objects.order_by("pk").first()
+    field = VERSIONED_EDITS[model._meta.label]
+    first, second = ("90", "91") if field == "position" else ("First value", "Second value")
+    old = str(getattr(obj, field))
+    old = old if len(old) <= 120 else old[:117] + "..."  # the message shortens long values
+    url = admin_url(model, "change", obj.pk)
+    bea = django_user_model.objects.create_superuser(
+        "bea", "bea@example.org", None, first_name="Bea", last_name="Second"
+    )
+    client.force_login(bea)
+    opened_by_admin = form_data(admin_client.get(url), action="")
+    opened_by_bea = form_data(client.get(url), action="")
+
+    saved = client.post(url, {**opened_by_bea, field: first})
+    assert saved.status_code == HTTPStatus.FOUND, saved.text[:3000]
+    refused = admin_client.post(url, {**opened_by_admin, field: second})
+
+    assert refused.status_code == HTTPStatus.OK
+    text = html.unescape(refused.text)
+    assert f"Someone else changed this {model._meta.verbose_name} since you opened it" in text
+    assert "Bea Second changed it on" in text
+    label = model._meta.get_field(field).verbose_name
+    assert f"{label}: “{old}” → “{first}”" in text
+    assert str(getattr(model.objects.get(pk=obj.pk), field)) == first

@@ -1,6 +1,7 @@
 """Every change leaves a record of who, when and what; history itself cannot be changed."""
 
 import io
+import re
 from http import HTTPStatus
 
 import pytest
@@ -9,10 +10,11 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from activities.models import Activity, Meeting, Status
+from activities.models import Activity, Meeting, PlanRow, Reference, RowActivity, Status, Via
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import MeetingFactory, record_status
+from tests.forms import form_data
 
 
 def test_a_status_change_in_the_browser_is_in_the_history_with_its_author(client, plan):
@@ -35,6 +37,7 @@ def test_a_status_change_in_the_browser_is_in_the_history_with_its_author(client
         r for r in records if r.prev_record and "status" in r.diff_against(r.prev_record).changed_fields
     )
     assert (status_change.history_user, status_change.status) == (staff, Status.IN_PROGRESS)
+    assert activity.status_changes.get().via == Via.WEB  # made on the activity page
     assert status_change.prev_record.status == Status.NOT_REPORTED
     assert [owner.user for owner in records[0].owners.all()] == [staff]
     assert all(record.history_user == staff for record in records[:2])
@@ -145,3 +148,105 @@ def test_a_meeting_records_its_activities_in_the_history(plan):
 
     latest = meeting.history.first()
     assert sorted(row.activity.number for row in latest.activities.all()) == [1, 2]
+
+
+def _history_page(client, activity) -> str:
+    """The change history page's text, tags and runs of white space made single spaces."""
+    response = client.get(reverse("activities:history", args=[activity.pk]))
+    assert response.status_code == HTTPStatus.OK
+    return " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+
+
+def test_citing_a_reference_in_admin_is_in_the_history_with_who_and_old_and_new(
+    admin_client, admin_user, plan
+):
+    activity = Activity.objects.get(plan=plan, number=12)
+    cited = list(activity.references.all())
+    added = Reference.objects.exclude(pk__in=[r.pk for r in cited]).order_by("name").first()
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    data = form_data(admin_client.get(url), action="")
+    before = activity.history.count()
+
+    response = admin_client.post(url, {**data, "references": [r.pk for r in cited] + [added.pk]})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert activity.history.count() > before  # a new record, not an old one rewritten
+    latest = activity.history.first()
+    assert latest.history_user == admin_user
+    assert {row.reference for row in latest.references.all()} == {*cited, added}
+    assert {row.reference for row in latest.prev_record.references.all()} == set(cited)
+    old = ", ".join(sorted(str(r) for r in cited))
+    new = ", ".join(sorted(str(r) for r in [*cited, added]))
+    page = _history_page(admin_client, activity)
+    assert f"admin changed References: “{old}” → “{new}”" in page
+    assert "a command created it" in page  # by `load_plan`
+
+
+def test_placing_an_activity_under_a_row_and_removing_it_are_in_the_history(admin_client, admin_user, plan):
+    activity = Activity.objects.get(plan=plan, number=12)
+    old_row = activity.rowactivity_set.get().row
+    new_row = PlanRow.objects.get(plan=plan, position=5)
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    data = form_data(admin_client.get(url), action="")
+
+    placed = admin_client.post(
+        url,
+        {
+            **data,
+            "rowactivity_set-TOTAL_FORMS": "2",
+            "rowactivity_set-1-activity": str(activity.pk),
+            "rowactivity_set-1-row": str(new_row.pk),
+            "rowactivity_set-1-position": "0",
+        },
+    )
+    assert placed.status_code == HTTPStatus.FOUND, placed.text[:2000]
+    added = RowActivity.history.filter(activity_id=activity.pk).latest("history_date", "history_id")
+    assert (added.history_type, added.row_id, added.history_user) == ("+", new_row.pk, admin_user)
+    assert f"admin added a row Row: “Row {new_row.position}”" in _history_page(admin_client, activity)
+
+    data = form_data(admin_client.get(url), action="")
+    index = next(
+        key.split("-")[1] for key, value in data.items() if key.endswith("-row") and value == str(old_row.pk)
+    )
+    removed = admin_client.post(url, {**data, f"rowactivity_set-{index}-DELETE": "on"})
+    assert removed.status_code == HTTPStatus.FOUND, removed.text[:2000]
+    assert list(activity.rows.all()) == [new_row]
+    gone = RowActivity.history.filter(activity_id=activity.pk).latest("history_date", "history_id")
+    assert (gone.history_type, gone.row_id, gone.history_user) == ("-", old_row.pk, admin_user)
+    assert f"admin removed a row Row: “Row {old_row.position}”" in _history_page(admin_client, activity)
+
+
+def test_editing_a_reference_in_admin_leaves_a_record_of_who_and_old_and_new(admin_client, admin_user, plan):
+    reference = Reference.objects.get_by_natural_key("sbstta-20")
+    url = reverse("admin:activities_reference_change", args=[reference.pk])
+    data = form_data(admin_client.get(url), action="")
+    before = reference.history.count()
+
+    response = admin_client.post(url, {**data, "title": "Twentieth meeting, Montreal"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert reference.history.count() == before + 1
+    latest = reference.history.first()
+    assert latest.history_user == admin_user
+    changes = latest.diff_against(latest.prev_record).changes
+    assert [(c.field, c.old, c.new) for c in changes if c.field == "title"] == [
+        ("title", data["title"], "Twentieth meeting, Montreal")
+    ]
+    history = admin_client.get(reverse("admin:activities_reference_history", args=[reference.pk]))
+    assert history.status_code == HTTPStatus.OK
+    assert "Twentieth meeting, Montreal" in history.text
+
+
+def test_the_change_history_page_shows_the_latest_100_changes_newest_first(client, plan):
+    activity = Activity.objects.get(plan=plan, number=5)
+    for n in range(1, 111):
+        activity.title = f"Title number {n}"
+        activity.save()
+    client.force_login(member_of("Secretariat staff", "staff"))
+
+    response = client.get(reverse("activities:history", args=[activity.pk]))
+
+    shown = re.findall(r"Title: “[^”]*” → “Title number (\d+)”", " ".join(response.text.split()))
+    assert response.text.count("<li><time") == 100
+    assert [int(n) for n in shown] == list(range(110, 10, -1))
+    assert "the latest 100" in response.text

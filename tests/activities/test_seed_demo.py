@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from activities.models import Activity, Meeting, StatusChange
+from activities.models import Activity, Meeting, StatusChange, Via
 
 
 def test_demo_data_is_refused_when_debug_is_off(plan, settings):
@@ -26,6 +26,7 @@ def test_demo_data_is_labelled_and_leaves_the_plans_words_alone(plan, settings, 
     assert all(meeting.notes.startswith("[Demo]") for meeting in Meeting.objects.all())
     assert StatusChange.objects.exists()
     assert all(change.note.startswith("[Demo]") for change in StatusChange.objects.all())
+    assert set(StatusChange.objects.values_list("via", flat=True)) == {Via.COMMAND}
     owners = django_user_model.objects.filter(owned_activities__isnull=False).distinct()
     assert owners.exists()
     assert all(owner.first_name == "[Demo]" and not owner.has_usable_password() for owner in owners)

@@ -2,16 +2,20 @@
 
 import io
 import json
+from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.management.commands import changepassword
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from activities.models import Activity, Status, StatusChange
 from notifications.models import EmailPreferences, Follow, Frequency, SentReminder
 from tests.conftest import ensure_roles, member_of
 from tests.factories import MeetingFactory, record_status
 from workplan.backup import data_models
+from workplan.models import PasswordResetRequest
 
 
 def snapshot() -> list:
@@ -270,3 +274,118 @@ def test_restore_data_exits_non_zero_with_one_line_on_a_damaged_file(tmp_path):
     assert result.returncode != 0
     assert "Cannot read" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("change", ["older", "newer", "missing app"])
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_made_at_another_schema_version_is_refused_with_nothing_written(recorded, tmp_path, change):
+    backup = tmp_path / "backup.json"
+    call_command("backup_data", str(backup), stdout=io.StringIO())
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    migrations = document["migrations"]
+    assert "activities" in migrations
+    if change == "older":
+        migrations["activities"] = "0001_initial"
+    elif change == "newer":
+        migrations["activities"] = "9999_not_written_yet"
+    else:
+        del migrations["notifications"]
+    backup.write_text(json.dumps(document), encoding="utf-8")
+    empty_the_database()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore_data", str(backup), stdout=io.StringIO())
+
+    message = str(refused.value)
+    assert "another database schema" in message and "migrate" in message
+    assert "\n" not in message and "Traceback" not in message
+    assert not Activity.objects.exists()
+    assert not StatusChange.objects.exists()
+
+
+def test_restore_data_exits_non_zero_on_a_backup_of_another_schema(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    backup = tmp_path / "backup.json"
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True
+        )
+
+    assert manage("migrate", "-v0").returncode == 0
+    assert manage("backup_data", str(backup)).returncode == 0
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    document["migrations"]["activities"] = "0001_initial"
+    backup.write_text(json.dumps(document), encoding="utf-8")
+
+    result = manage("restore_data", str(backup))
+
+    assert result.returncode != 0
+    assert "another database schema" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_restored_without_passwords_cannot_sign_in_with_the_old_one(
+    recorded, tmp_path, django_user_model, client, monkeypatch
+):
+    recorded.set_password("a long enough passphrase")
+    recorded.save()
+    backup = tmp_path / "plain.json"
+    call_command("backup_data", str(backup), stdout=io.StringIO())
+    empty_the_database()
+
+    call_command("restore_data", str(backup), stdout=io.StringIO())
+
+    restored = django_user_model.objects.get(username="staff")
+    assert not restored.has_usable_password()
+    old_password = {"username": "staff", "password": "a long enough passphrase"}
+    response = client.post(reverse("login"), old_password, REMOTE_ADDR="10.0.0.3")
+    assert response.status_code == HTTPStatus.OK  # the form again, with its error
+    assert "_auth_user_id" not in client.session
+    # Once an admin sets a password for them with `manage.py changepassword staff`, they sign in.
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": "a new long passphrase")
+    call_command("changepassword", "staff", stdout=io.StringIO())
+    response = client.post(
+        reverse("login"), {"username": "staff", "password": "a new long passphrase"}, REMOTE_ADDR="10.0.0.3"
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_a_backup_is_marked_and_holds_the_data_but_not_password_reset_requests(recorded, tmp_path):
+    PasswordResetRequest.objects.create(email="forgetful@example.org", client="10.0.0.5")
+    backup = tmp_path / "backup.json"
+    call_command("backup_data", str(backup), stdout=io.StringIO())
+
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    kinds = {record["model"] for record in document["objects"]}
+
+    assert (document["format"], document["format_version"]) == ("cbd-cms-workplan-backup", 1)
+    assert document["migrations"]["activities"] and document["migrations"]["auth"]
+    assert {
+        "targets.target",
+        "activities.plan",
+        "activities.activity",
+        "activities.statuschange",
+        "activities.historicalactivity",
+        "activities.meeting",
+        "auth.user",
+        "auth.group",
+        "notifications.follow",
+        "notifications.emailpreferences",
+        "notifications.sentreminder",
+    } <= kinds
+    assert "workplan.passwordresetrequest" not in kinds
+    assert "forgetful@example.org" not in backup.read_text(encoding="utf-8")

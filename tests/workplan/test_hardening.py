@@ -3,6 +3,7 @@
 import csv
 import io
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -152,3 +153,25 @@ def test_a_page_size_that_is_not_a_whole_number_from_1_to_200_is_a_400_that_says
         assert response.status_code == HTTPStatus.BAD_REQUEST, (path, value)
         assert "page_size" in response.json()
     assert client.get("/api/activities/", {"page_size": "5"}).json()["results"].__len__() == 5
+
+
+def test_the_403_and_500_error_pages_carry_the_security_headers(plan):
+    focal = Client()
+    focal.force_login(member_of("Focal points", "focal"))
+    csrf_checked = Client(enforce_csrf_checks=True)
+    csrf_checked.force_login(member_of("Secretariat staff", "staff"))
+    failing = Client(raise_request_exception=False)
+    with mock.patch("activities.models.PlanQuerySet.current", side_effect=RuntimeError("boom")):
+        server_error = failing.get("/")
+    answers = {
+        "forbidden": focal.get("/meetings/new/"),
+        "CSRF failure": csrf_checked.post(reverse("logout")),
+        "server error": server_error,
+    }
+
+    assert answers["forbidden"].status_code == HTTPStatus.FORBIDDEN
+    assert answers["CSRF failure"].status_code == HTTPStatus.FORBIDDEN
+    assert server_error.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "Something went wrong" in server_error.text
+    for where, response in answers.items():
+        assert_security_headers(response, where)

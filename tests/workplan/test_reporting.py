@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from activities.models import Activity, MeetingKind, ReviewItem, Status
+from activities.models import Activity, MeetingKind, ReviewItem, Status, Via
 from targets.models import Target
 from tests.conftest import member_of
 from tests.factories import ActivityFactory, MeetingFactory, UserFactory, record_status
@@ -158,10 +158,11 @@ def test_a_meeting_review_applies_its_statuses_attributed_to_the_meeting(client,
     assert response.status_code == HTTPStatus.OK
     assert activity(plan, 3).status == Status.COMPLETED
     change = activity(plan, 14).status_changes.get()
-    assert (change.meeting, change.effective_on, change.new_status) == (
+    assert (change.meeting, change.effective_on, change.new_status, change.via) == (
         meeting,
         meeting.date,
         Status.IN_PROGRESS,
+        Via.REVIEW,
     )
     assert ReviewItem.objects.filter(meeting=meeting).count() == 28
     assert "Draft a joint statement" in response.text  # the minutes

@@ -77,6 +77,7 @@ def test_an_unknown_host_gets_the_400_page(client, plan):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "could not be understood" in response.text
+    assert "CBD-CMS Joint Work Plan" in response.text  # in the site's look
 
 
 def test_a_server_error_shows_the_500_page_without_details(client, plan):
@@ -86,6 +87,7 @@ def test_a_server_error_shows_the_500_page_without_details(client, plan):
 
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "Something went wrong" in response.text
+    assert "CBD-CMS Joint Work Plan" in response.text  # in the site's look
     assert "secret detail" not in response.text and "Traceback" not in response.text
 
 

@@ -1,5 +1,6 @@
 """Sign-in, sessions and passwords."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 PASSWORD = "a long enough passphrase"
 
@@ -128,3 +130,28 @@ def test_a_failed_sign_in_is_logged_with_username_address_and_time(client, maria
 
     record = next(r for r in caplog.records if r.msg == "sign_in_failed")
     assert (record.username, record.address) == ("maria", "192.0.2.7")
+
+
+def _locked_since(minutes: float, seconds: float = 0):
+    """Moves maria's failed attempts back in time, as if the lock had been set that long ago."""
+    attempt_time = timezone.now() - datetime.timedelta(minutes=minutes, seconds=seconds)
+    assert AccessAttempt.objects.filter(username="maria").update(attempt_time=attempt_time) == 1
+
+
+def test_five_failures_lock_the_pair_for_fifteen_minutes(client, maria):
+    for _ in range(4):
+        assert sign_in(client, "wrong").status_code == HTTPStatus.OK
+    assert sign_in(client, "wrong").status_code == HTTPStatus.TOO_MANY_REQUESTS  # the fifth
+
+    _locked_since(minutes=14, seconds=50)
+    still_locked = sign_in(client)
+
+    assert still_locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Too many failed sign-ins" in still_locked.text
+    assert "_auth_user_id" not in client.session
+
+    _locked_since(minutes=15, seconds=1)
+    after = sign_in(client)
+
+    assert after.status_code == HTTPStatus.FOUND
+    assert client.session["_auth_user_id"] == str(maria.pk)
