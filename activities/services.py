@@ -142,9 +142,7 @@ def progress_errors(
     unchanged = (
         status == activity.status
         and not note
-        and (
-            owners is UNCHANGED or {o.pk for o in owners} == owner_ids
-        )
+        and (owners is UNCHANGED or {o.pk for o in owners} == owner_ids)
         and (due_date is UNCHANGED or due_date == activity.due_date)
     )
     if unchanged and not errors:
