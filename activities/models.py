@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.expressions import display_name, every_word_in, joined, split
-from core.translation import reader_language
+from core.translation import reader_language, site_language
 from core.versioning import Versioned
 from targets.models import Framework, Target
 
@@ -181,7 +181,7 @@ class PlanRowQuerySet(models.QuerySet):
         framework = "target__framework__"
         label = models.F(f"{framework}target_label")
         language = reader_language()
-        if language != settings.LANGUAGE_CODE.split("-")[0]:  # the framework's own word for it
+        if language != site_language():  # the framework's own word for it
             translated = KeyTextTransform(
                 "target_label", KeyTransform(language, models.F(f"{framework}translations"))
             )

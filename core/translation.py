@@ -12,6 +12,11 @@ from django.db import models
 from django.utils import translation
 
 
+def site_language() -> str:
+    """The language of the site's own texts and of its unprefixed addresses ("en")."""
+    return settings.LANGUAGE_CODE.partition("-")[0]
+
+
 def reader_language() -> str:
     """The active language's code without a region ("fr" for "fr-ca")."""
     return (translation.get_language() or settings.LANGUAGE_CODE).partition("-")[0]
@@ -60,7 +65,7 @@ class Translated(models.Model):
         """The official `field` in `language` (the reader's by default), else the English one."""
         language = language or reader_language()
         english = getattr(self, field)
-        base = settings.LANGUAGE_CODE.partition("-")[0]
+        base = site_language()
         if language == base:
             return Wording(english, base)
         entry = (self.translations or {}).get(language) or {}

@@ -1,11 +1,10 @@
 """Template tags every page may use."""
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.translation import reader_language
+from core.translation import reader_language, site_language
 
 register = template.Library()
 
@@ -70,6 +69,6 @@ def official(wording, note=True):
 def plan_words(text):
     """The plan's own words (activity titles and texts, row wording): published in English and
     shown as they are, marked `lang="en"` on pages in another language."""
-    if reader_language() == settings.LANGUAGE_CODE.split("-")[0]:
+    if reader_language() == site_language():
         return text
-    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+    return format_html('<span lang="{}">{}</span>', site_language(), text)
